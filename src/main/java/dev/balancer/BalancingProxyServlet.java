@@ -1,0 +1,450 @@
+package dev.balancer;
+
+import dev.balancer.backend.Backend;
+import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.PoolSnapshot;
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigException;
+import dev.balancer.config.ConfigSources;
+import dev.balancer.strategy.Strategy;
+import dev.balancer.strategy.StrategyRegistry;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reverse proxy that balances requests over a pool of backends. Per request it asks the configured strategy for a
+ * backend from the pool's current immutable snapshot, forwards to that backend's base URL + the request's path and
+ * query, and records the outcome. Bodies stream both ways ({@link AsyncProxyServlet}); a request that failed before
+ * anything could have reached the backend is retried on another one.
+ *
+ * <p>Configured by init-params, context-params, {@code -Dbalancer.KEY} or {@code BALANCER_KEY} (first wins); see
+ * {@link dev.balancer.config.ConfigKey} for every key.
+ */
+public class BalancingProxyServlet extends AsyncProxyServlet {
+    private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+    /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authorization",
+            "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect",
+            "x-forwarded-proto", "x-forwarded-host", "forwarded");
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    private BalancerConfig config;
+    private BackendPool pool;
+    private String displayName;
+
+    /** For servlet containers: configuration comes from init-params and the other sources. */
+    public BalancingProxyServlet() {}
+
+    /** For embedding: an already validated configuration; init-params are then ignored. */
+    public BalancingProxyServlet(BalancerConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        ServletConfig servletConfig = getServletConfig();
+        displayName = servletConfig.getServletName();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Strategy strategy;
+        try {
+            if (config == null) {
+                config = BalancerConfig.from(sources(servletConfig));
+            }
+            strategy = StrategyRegistry.load(loader).create(config, loader);
+        } catch (ConfigException e) {
+            LOG.error("[{}] not started: {}", displayName, e.getMessage());
+            throw new UnavailableException(e.getMessage());
+        }
+        pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
+        super.init();
+        LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
+                config.backends());
+    }
+
+    private static ConfigSources sources(ServletConfig servletConfig) {
+        return new ConfigSources()
+                .add("init-param", parameters(servletConfig.getInitParameterNames(), servletConfig::getInitParameter), true)
+                .add("context-param", parameters(servletConfig.getServletContext().getInitParameterNames(),
+                        servletConfig.getServletContext()::getInitParameter), false)
+                .addSystemProperties(System.getProperties())
+                .addEnvironment(System.getenv());
+    }
+
+    private static Map<String, String> parameters(Enumeration<String> names, java.util.function.UnaryOperator<String> value) {
+        Map<String, String> map = new HashMap<>();
+        for (String name : Collections.list(names)) {
+            map.put(name, value.apply(name));
+        }
+        return map;
+    }
+
+    /** The pool this servlet balances over: its snapshot, members and states. */
+    public BackendPool pool() {
+        return pool;
+    }
+
+    public BalancerConfig config() {
+        return config;
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        HttpClient client = newHttpClient();
+        // Redirects and cookies belong to the client; the proxy passes them through untouched.
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
+        Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");
+        if (executor == null) {
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("balancer-" + displayName);
+            executor = threads;
+        }
+        client.setExecutor(executor);
+        client.setMaxConnectionsPerDestination(config.maxConnectionsPerBackend());
+        client.setMaxRequestsQueuedPerDestination(config.maxConnectionsPerBackend());
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setIdleTimeout(config.idleTimeout().toMillis());
+        setTimeout(config.timeout().toMillis());
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new ServletException(e);
+        }
+        // Bodies pass through as they are (no decoding), and 1xx/auth/redirect handling is the client's business.
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
+        return client;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if ("CONNECT".equalsIgnoreCase(request.getMethod())) {
+            ErrorResponses.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "CONNECT is not supported: this is not a forward proxy");
+            return;
+        }
+        if (namesAnotherHost(request)) {
+            ErrorResponses.send(response, HttpServletResponse.SC_BAD_REQUEST, "request target names another host: this is not a forward proxy");
+            return;
+        }
+        Backend backend = pool.snapshot().pick(request);
+        if (backend == null) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorResponses.NO_HEALTHY_BACKEND);
+            return;
+        }
+        request.setAttribute(Exchange.ATTRIBUTE, new Exchange(backend));
+        super.service(request, response);
+    }
+
+    /**
+     * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the container report that
+     * authority as the server name; a Host header that disagrees with it means the client asked for another host.
+     */
+    private static boolean namesAnotherHost(HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null) {
+            return false;
+        }
+        String serverName = request.getServerName();
+        String hostName = host;
+        int port = -1;
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            hostName = host.substring(0, colon);
+            try {
+                port = Integer.parseInt(host.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        if (port < 0) {
+            port = request.isSecure() ? 443 : 80;
+        }
+        return !stripBrackets(hostName).equalsIgnoreCase(stripBrackets(serverName)) || port != request.getServerPort();
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest request) {
+        return target(exchange(request).backend(), request);
+    }
+
+    private String target(Backend backend, HttpServletRequest request) {
+        // The raw (still percent-encoded) URI, minus our context path and, with stripPrefix, the servlet's mapping.
+        String uri = request.getRequestURI();
+        int cut = request.getContextPath().length();
+        if (config.stripPrefix()) {
+            cut += request.getServletPath().length();
+        }
+        String path = uri.substring(Math.min(cut, uri.length()));
+        StringBuilder target = new StringBuilder(backend.baseUrl().length() + path.length() + 32).append(backend.baseUrl());
+        target.append(path.isEmpty() || path.charAt(0) != '/' ? "/" : "").append(path);
+        String query = request.getQueryString();
+        if (query != null) {
+            target.append('?').append(query);
+        }
+        return target.toString();
+    }
+
+    /** The proxy answers 100-continue itself (the container does, on the first read); backends never see Expect. */
+    @Override
+    protected boolean expects100Continue(HttpServletRequest request) {
+        return false;
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        Set<String> connectionListed = connectionHeaders(clientRequest);
+        boolean preserveHost = config.preserveHost();
+        boolean trustForwarded = config.trustForwardedFor();
+        proxyRequest.headers(headers -> {
+            headers.clear();
+            for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
+                String name = names.nextElement();
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (NOT_FORWARDED.contains(lower) || connectionListed.contains(lower)
+                        || (!preserveHost && lower.equals("host"))
+                        || (!trustForwarded && lower.equals("x-forwarded-for"))) {
+                    continue;
+                }
+                for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
+                    String value = values.nextElement();
+                    if (value != null) {
+                        headers.add(name, value);
+                    }
+                }
+            }
+        });
+    }
+
+    private static Set<String> connectionHeaders(HttpServletRequest request) {
+        Enumeration<String> values = request.getHeaders("Connection");
+        if (values == null || !values.hasMoreElements()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        while (values.hasMoreElements()) {
+            for (String name : values.nextElement().split(",")) {
+                names.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        addViaHeader(clientRequest, proxyRequest);
+        String clientIp = clientRequest.getRemoteAddr();
+        String host = clientRequest.getHeader("Host");
+        String proto = clientRequest.getScheme();
+        proxyRequest.headers(headers -> {
+            String forwardedFor = headers.get(HttpHeader.X_FORWARDED_FOR);
+            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
+            if (host != null) {
+                headers.put(HttpHeader.X_FORWARDED_HOST, host);
+            }
+        });
+    }
+
+    @Override
+    protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response, Request proxyRequest)
+            throws IOException {
+        // Read the client's body only once a backend connection is sending this request: if connecting fails,
+        // not a byte has been consumed, and the request can still go to another backend.
+        AsyncRequestContent content = new AsyncRequestContent();
+        Exchange exchange = exchange(request);
+        proxyRequest.onRequestBegin(begun -> {
+            exchange.requestBegan = true;
+            try {
+                request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, content));
+            } catch (IOException | RuntimeException e) {
+                content.fail(e);
+            }
+        });
+        return content;
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        Exchange exchange = exchange(clientRequest);
+        if (!hasContent(clientRequest)) {
+            proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
+        }
+        exchange.backend().requestStarted();
+        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    @Override
+    protected Response.Listener newProxyResponseListener(HttpServletRequest request, HttpServletResponse response) {
+        Exchange exchange = exchange(request);
+        return new ProxyResponseListener(request, response) {
+            @Override
+            public void onBegin(Response proxyResponse) {
+                exchange.responseBegan = true;
+                super.onBegin(proxyResponse);
+            }
+        };
+    }
+
+    @Override
+    protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+        exchange(clientRequest).backend().requestEnded();
+        super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        Exchange exchange = exchange(clientRequest);
+        Backend failed = exchange.backend();
+        failed.requestEnded();
+        exchange.failure = failure;
+        if (!proxyResponse.isCommitted() && canRetry(clientRequest, exchange, failure)) {
+            Backend next = pickUntried(clientRequest, exchange);
+            if (next != null) {
+                LOG.debug("[{}] retrying {} {} on {} after {} failed: {}", displayName, clientRequest.getMethod(),
+                        clientRequest.getRequestURI(), next, failed, failure.toString());
+                exchange.attempt(next);
+                resend(clientRequest, proxyResponse, next);
+                return;
+            }
+        }
+        super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    }
+
+    /**
+     * Safe to send again: nothing reached the backend (connect failed, or the request never began sending), or an
+     * idempotent request without a body whose connection closed before any response byte.
+     */
+    private boolean canRetry(HttpServletRequest request, Exchange exchange, Throwable failure) {
+        if (exchange.retries() >= config.retries() || exchange.responseBegan || failure instanceof TimeoutException) {
+            return false;
+        }
+        if (!exchange.requestBegan || isConnectFailure(failure)) {
+            return true;
+        }
+        return IDEMPOTENT.contains(request.getMethod()) && !hasContent(request);
+    }
+
+    static boolean isConnectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Backend pickUntried(HttpServletRequest request, Exchange exchange) {
+        PoolSnapshot snapshot = pool.snapshot();
+        Backend candidate = snapshot.pick(request);
+        if (candidate != null && !exchange.tried(candidate)) {
+            return candidate;
+        }
+        // The strategy's favourite was tried already (a hash owner, say): take the next untried available one.
+        return snapshot.available().stream().filter(b -> !exchange.tried(b)).findFirst().orElse(null);
+    }
+
+    private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Backend backend) {
+        Request proxyRequest = newProxyRequest(clientRequest, target(backend, clientRequest));
+        copyRequestHeaders(clientRequest, proxyRequest);
+        addProxyHeaders(clientRequest, proxyRequest);
+        proxyRequest.timeout(getTimeout(), TimeUnit.MILLISECONDS);
+        if (hasContent(clientRequest)) {
+            try {
+                proxyRequest.body(proxyRequestContent(clientRequest, proxyResponse, proxyRequest));
+            } catch (IOException e) {
+                onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, e);
+                return;
+            }
+        }
+        sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    /** Errors we answer ourselves get a JSON body; once the backend's response is committed, the connection is cut. */
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status) {
+        if (proxyResponse.isCommitted()) {
+            super.sendProxyResponseError(clientRequest, proxyResponse, status);
+            return;
+        }
+        try {
+            ErrorResponses.send(proxyResponse, status, errorMessage(clientRequest, status));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("[{}] could not send the {} error", displayName, status, e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    private String errorMessage(HttpServletRequest request, int status) {
+        Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+        String backend = exchange == null ? "backend" : "backend " + exchange.backend().id();
+        Throwable failure = exchange == null ? null : exchange.failure;
+        return switch (status) {
+            case HttpServletResponse.SC_GATEWAY_TIMEOUT -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
+            case HttpServletResponse.SC_BAD_GATEWAY -> backend + " failed: " + describe(failure);
+            default -> "request failed with status " + status;
+        };
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure == null) {
+            return "no response";
+        }
+        if (isConnectFailure(failure)) {
+            return "connection refused";
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static Exchange exchange(HttpServletRequest request) {
+        return (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+    }
+
+    @Override
+    public void destroy() {
+        super.destroy();
+        LOG.info("[{}] stopped", displayName);
+    }
+}

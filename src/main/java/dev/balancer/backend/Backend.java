@@ -1,0 +1,83 @@
+package dev.balancer.backend;
+
+import dev.balancer.config.BackendSpec;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One backend server. Identity and configuration never change; the live numbers strategies read
+ * (in-flight requests, effective weight) are updated without locks on the request path.
+ */
+public final class Backend {
+    private final BackendSpec spec;
+    private final String id;
+    private final String baseUrl;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile int effectiveWeight;
+
+    public Backend(BackendSpec spec) {
+        this.spec = spec;
+        URI url = spec.url();
+        this.baseUrl = url.toString();
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        this.id = (url.getHost() + ":" + url.getPort() + path.replace('/', '_')).replace("[", "").replace("]", "");
+        this.effectiveWeight = spec.weight();
+    }
+
+    /** Stable, URL-safe name: {@code 127.0.0.1:8081}. The same on every replica and across restarts. */
+    public String id() {
+        return id;
+    }
+
+    /** Scheme, host, port and base path, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public URI url() {
+        return spec.url();
+    }
+
+    public BackendSpec spec() {
+        return spec;
+    }
+
+    /** Configured weight. */
+    public int weight() {
+        return spec.weight();
+    }
+
+    /**
+     * Weight strategies use when they build a picker: the configured weight, or less while slow start ramps
+     * a recovered backend up. Never below 1.
+     */
+    public int effectiveWeight() {
+        return effectiveWeight;
+    }
+
+    void effectiveWeight(int weight) {
+        this.effectiveWeight = Math.max(1, weight);
+    }
+
+    public boolean isBackup() {
+        return spec.backup();
+    }
+
+    /** Requests sent to this backend and not yet completed. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void requestEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+        return baseUrl;
+    }
+}

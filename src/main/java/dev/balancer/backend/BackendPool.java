@@ -1,0 +1,127 @@
+package dev.balancer.backend;
+
+import dev.balancer.config.BackendSpec;
+import dev.balancer.strategy.Strategy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backends of one balancer and their states. Writers (health checks, discovery, operators) serialise on this
+ * object and publish a new {@link PoolSnapshot}; the request path only ever reads {@link #snapshot()}.
+ */
+public final class BackendPool {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendPool.class);
+
+    private final String name;
+    private final Strategy strategy;
+    private final Clock clock;
+    private final Map<Backend, BackendState> states = new LinkedHashMap<>();
+    private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private volatile PoolSnapshot snapshot;
+
+    public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
+        this.name = name;
+        this.strategy = strategy;
+        this.clock = clock;
+        for (BackendSpec spec : specs) {
+            states.put(new Backend(spec), initialState(spec));
+        }
+        publish();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PoolSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Called with each new snapshot, on the thread that made the change. */
+    public void onChange(Consumer<PoolSnapshot> listener) {
+        listeners.add(listener);
+    }
+
+    public Optional<Backend> find(String id) {
+        return snapshot.members().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Moves a backend to a new status, logging one line with the reason. Returns false when it already had it
+     * (or is no longer a member), so callers can report transitions only.
+     */
+    public synchronized boolean transition(Backend backend, BackendStatus status, String reason) {
+        BackendState old = states.get(backend);
+        if (old == null || old.status() == status) {
+            return false;
+        }
+        states.put(backend, new BackendState(status, reason, clock.instant()));
+        LOG.info("[{}] backend {}: {} -> {} ({})", name, backend, old.status().label(), status.label(), reason);
+        publish();
+        return true;
+    }
+
+    /**
+     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy;
+     * vanished ones are dropped from the snapshot, so they get no new requests while in-flight ones finish.
+     */
+    public synchronized void updateMembers(List<BackendSpec> specs) {
+        Map<BackendSpec, Backend> current = new LinkedHashMap<>();
+        states.keySet().forEach(b -> current.put(b.spec(), b));
+        Map<Backend, BackendState> next = new LinkedHashMap<>();
+        for (BackendSpec spec : specs) {
+            Backend existing = current.get(spec);
+            if (existing != null) {
+                next.put(existing, states.get(existing));
+            } else {
+                Backend added = new Backend(spec);
+                next.put(added, initialState(spec));
+                LOG.info("[{}] backend {} added", name, added);
+            }
+        }
+        current.values().stream().filter(b -> !next.containsKey(b))
+                .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
+        states.clear();
+        states.putAll(next);
+        publish();
+    }
+
+    /** Rebuilds the snapshot, e.g. after effective weights changed. */
+    public synchronized void republish() {
+        publish();
+    }
+
+    private BackendState initialState(BackendSpec spec) {
+        return spec.down()
+                ? new BackendState(BackendStatus.DOWN, "configured down", clock.instant())
+                : new BackendState(BackendStatus.HEALTHY, "started", clock.instant());
+    }
+
+    private void publish() {
+        List<Backend> members = List.copyOf(states.keySet());
+        List<Backend> primaries = new ArrayList<>();
+        List<Backend> backups = new ArrayList<>();
+        states.forEach((backend, state) -> {
+            if (state.isAvailable()) {
+                (backend.isBackup() ? backups : primaries).add(backend);
+            }
+        });
+        List<Backend> available = List.copyOf(primaries.isEmpty() ? backups : primaries);
+        PoolSnapshot next = new PoolSnapshot(members, Map.copyOf(states), available,
+                available.isEmpty() ? request -> null : strategy.newPicker(available));
+        snapshot = next;
+        listeners.forEach(listener -> listener.accept(next));
+    }
+}

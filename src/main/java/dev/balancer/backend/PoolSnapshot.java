@@ -1,0 +1,33 @@
+package dev.balancer.backend;
+
+import dev.balancer.strategy.Picker;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the request path needs, frozen: every member with its state, the backends that may get traffic now,
+ * and the strategy's picker over exactly those. Replaced as a whole on every change, so a request reads
+ * one volatile reference and never locks.
+ *
+ * @param members   every known backend, configured order
+ * @param states    each member's state
+ * @param available backends that may be picked: healthy primaries, or healthy backups while no primary is
+ * @param picker    the strategy's picker over {@code available}
+ */
+public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker picker) {
+
+    /** The chosen backend, or null when none is available. */
+    public Backend pick(HttpServletRequest request) {
+        return available.isEmpty() ? null : picker.pick(request);
+    }
+
+    public BackendState state(Backend backend) {
+        return states.get(backend);
+    }
+
+    public boolean isAvailable(Backend backend) {
+        BackendState state = states.get(backend);
+        return state != null && state.isAvailable() && available.contains(backend);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.balancer.standalone;
+
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigException;
+import dev.balancer.config.ConfigKey;
+import dev.balancer.config.ConfigSources;
+import dev.balancer.strategy.StrategyRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar balancer.jar --backends=http://127.0.0.1:8081,http://127.0.0.1:8082}: see {@code --help}. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Exit status for a configuration or usage error. */
+    static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Starts the balancer and waits until it stops; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        CommandLine commandLine;
+        BalancerConfig config;
+        try {
+            commandLine = CommandLine.parse(Arrays.asList(args));
+            if (commandLine.help()) {
+                out.print(usage());
+                return 0;
+            }
+            if (commandLine.version()) {
+                out.println("balancer " + version());
+                return 0;
+            }
+            config = configure(commandLine);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("balancer: " + e.getMessage());
+            return USAGE;
+        }
+        DemoBackends demo = null;
+        if (commandLine.demo()) {
+            demo = new DemoBackends("127.0.0.1", 8081, 3);
+            demo.start();
+        }
+        StandaloneServer server = new StandaloneServer(config).start();
+        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.host(), server.port(),
+                config.strategy(), config.backends().isEmpty() ? "discovered backends" : config.backends());
+        server.join();
+        if (demo != null) {
+            demo.stop();
+        }
+        return 0;
+    }
+
+    /**
+     * Flags, then the {@code --config} file, then system properties and environment. {@code --demo} only supplies
+     * the demo backends when no other source names backends. Fails the way startup would, with a ConfigException.
+     */
+    static BalancerConfig configure(CommandLine commandLine) {
+        ConfigSources sources = new ConfigSources().add("command line", commandLine.settings(), true);
+        if (commandLine.configFile() != null) {
+            sources.add("config file " + commandLine.configFile(), readProperties(commandLine.configFile()), true);
+        }
+        sources.addSystemProperties(System.getProperties()).addEnvironment(System.getenv());
+        if (commandLine.demo()) {
+            sources.add("demo", Map.of(ConfigKey.BACKENDS.key(), "http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083"), true);
+        }
+        BalancerConfig config = BalancerConfig.from(sources);
+        ClassLoader loader = Main.class.getClassLoader();
+        StrategyRegistry.load(loader).create(config, loader);
+        return config;
+    }
+
+    private static Map<String, String> readProperties(String file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --config file " + file + ": " + e);
+        }
+        Map<String, String> values = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+        return values;
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    static String usage() {
+        StringBuilder text = new StringBuilder("""
+                Usage: java -jar balancer.jar --backends=URL[,URL...] [--KEY=VALUE ...]
+                       java -jar balancer.jar --demo        three demo backends on 8081-8083, balanced on 8080
+                       java -jar balancer.jar --config=FILE  keys from a properties file
+
+                Every key can also be set as -Dbalancer.KEY=VALUE or as environment variable BALANCER_KEY
+                (upper snake case); flags win over the file, the file over properties, properties over environment.
+
+                Keys (default in brackets):
+                """);
+        for (ConfigKey key : ConfigKey.values()) {
+            text.append(String.format("  --%-26s %s%s%n", key.key(), key.meaning(),
+                    key.defaultValue() == null ? "" : " [" + key.defaultValue() + "]"));
+        }
+        return text.toString();
+    }
+}

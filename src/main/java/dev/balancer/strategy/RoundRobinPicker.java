@@ -1,0 +1,64 @@
+package dev.balancer.strategy;
+
+import dev.balancer.backend.Backend;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Smooth weighted round robin. nginx runs its algorithm per request under a single-threaded event loop; here the
+ * whole cycle (sum of weights, reduced by their gcd) is computed once when the picker is built, so a pick is one
+ * atomic increment and two array reads: no lock, no allocation, no CAS retry loop.
+ */
+final class RoundRobinPicker implements Picker {
+    private final Backend[] backends;
+    private final int[] cycle;
+    private final AtomicInteger next = new AtomicInteger();
+
+    RoundRobinPicker(List<Backend> list) {
+        this.backends = list.toArray(Backend[]::new);
+        this.cycle = smoothCycle(backends);
+    }
+
+    @Override
+    public Backend pick(HttpServletRequest request) {
+        int turn = next.getAndIncrement() & Integer.MAX_VALUE;
+        return backends[cycle == null ? turn % backends.length : cycle[turn % cycle.length]];
+    }
+
+    /** The order nginx's smooth weighted round robin visits backends in over one cycle; null when all weights are equal. */
+    static int[] smoothCycle(Backend[] backends) {
+        int[] weights = new int[backends.length];
+        int gcd = 0;
+        for (int i = 0; i < backends.length; i++) {
+            weights[i] = backends[i].effectiveWeight();
+            gcd = gcd(gcd, weights[i]);
+        }
+        long total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] /= gcd;
+            total += weights[i];
+        }
+        if (total == backends.length) {
+            return null;
+        }
+        int[] cycle = new int[(int) total];
+        long[] current = new long[weights.length];
+        for (int step = 0; step < cycle.length; step++) {
+            int best = 0;
+            for (int i = 0; i < weights.length; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            cycle[step] = best;
+        }
+        return cycle;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}
