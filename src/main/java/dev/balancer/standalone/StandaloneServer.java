@@ -16,6 +16,7 @@ public final class StandaloneServer {
     private final Server server;
     private final ServerConnector connector;
     private final BalancingProxyServlet servlet;
+    private final ServletHolder holder;
 
     public StandaloneServer(BalancerConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -34,7 +35,7 @@ public final class StandaloneServer {
 
         servlet = new BalancingProxyServlet(config);
         ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder("balancer", servlet);
+        holder = new ServletHolder("balancer", servlet);
         holder.setAsyncSupported(true);
         holder.setInitOrder(1);
         context.addServlet(holder, "/*");
@@ -45,8 +46,14 @@ public final class StandaloneServer {
         server.setStopAtShutdown(true);
     }
 
+    /** Starts listening; fails (and stops again) when the servlet could not start. */
     public StandaloneServer start() throws Exception {
         server.start();
+        jakarta.servlet.UnavailableException failure = holder.getUnavailableException();
+        if (failure != null) {
+            server.stop();
+            throw failure;
+        }
         return this;
     }
 

@@ -1,0 +1,124 @@
+package dev.balancer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class BalancerConfigTest {
+    private static final String OK_BACKENDS = "http://127.0.0.1:8081";
+
+    private static BalancerConfig parse(Map<String, String> values) {
+        return BalancerConfig.from(new ConfigSources().add("init-param", values, true));
+    }
+
+    @Test
+    void defaultsMatchTheDesign() {
+        BalancerConfig config = parse(Map.of("backends", OK_BACKENDS));
+        assertThat(config.strategy()).isEqualTo("round-robin");
+        assertThat(config.hashOn()).isEqualTo("client-ip");
+        assertThat(config.healthCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.retries()).isEqualTo(1);
+        assertThat(config.maxRequestHeaderSize()).isEqualTo(16 * 1024);
+        assertThat(config.maxRequestBodySize()).isEqualTo(BalancerConfig.UNLIMITED);
+        assertThat(config.adminPath()).isEqualTo("/_balancer");
+        assertThat(config.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void backendSpecsCarryWeightBackupAndDown() {
+        BalancerConfig config = parse(Map.of("backends", "http://A:81/base/ weight=3, https://b backup,http://[::1]:9 down"));
+        assertThat(config.backends()).extracting(BackendSpec::toString)
+                .containsExactly("http://a:81/base weight=3", "https://b:443 backup", "http://[::1]:9 down");
+    }
+
+    @Test
+    void durationsAcceptMillisSecondsAndMinutes() {
+        assertThat(BalancerConfig.parseDuration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(BalancerConfig.parseDuration("k", "2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(BalancerConfig.parseDuration("k", "1m")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "backends|''|at least one backend is required",
+            "backends|ftp://x:1|scheme must be http or https",
+            "backends|http://x:1 weight=0|weight must be an integer from 1 to 1000",
+            "backends|http://x:1 heavy|unknown option 'heavy'",
+            "backends|http://x:1?q=1|takes no query",
+            "backends|http://x:1,,http://y:2|empty backend",
+            "backends|http://x:1,http://x:1|listed twice",
+            "strategy|''|a strategy name",
+            "hashOn|header:|one of client-ip, uri, header:NAME, cookie:NAME",
+            "timeout|30|a duration such as 500ms, 2s, 1m or 1h",
+            "connectTimeout|0|greater than zero",
+            "retries|-1|an integer from 0 to 10",
+            "maxFails|many|an integer from 1 to 1000",
+            "trustForwardedFor|yes|true or false",
+            "discovery|consul|static or dns",
+            "maxRequestHeaderSize|16 parsecs|a size from",
+            "healthCheckPath|health|a path starting with '/'",
+            "adminPath|/_balancer/|a path like /_balancer",
+            "healthCheckTimeout|10s|must not be longer than healthCheckInterval",
+            "discoveryPort|70000|an integer from 1 to 65535",
+    })
+    void badValuesAreRejectedNamingKeyValueAndWhatIsAllowed(String key, String value, String allowed) {
+        Map<String, String> values = new HashMap<>(Map.of("backends", OK_BACKENDS));
+        values.put(key, value);
+        assertThatThrownBy(() -> parse(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key.equals("healthCheckTimeout") ? "healthCheckTimeout='10s'" : "")
+                .hasMessageContaining(allowed)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key.equals("backends") || key.equals("healthCheckTimeout") ? key : key));
+        assertThatThrownBy(() -> parse(values)).hasMessageContaining(key);
+    }
+
+    @Test
+    void unknownKeySuggestsTheNearestKnownOne() {
+        assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, "stratgy", "hash")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stratgy='hash'")
+                .hasMessageContaining("did you mean 'strategy'?");
+    }
+
+    @Test
+    void dnsDiscoveryNeedsAHostButNoBackends() {
+        assertThatThrownBy(() -> parse(Map.of("discovery", "dns")))
+                .hasMessageContaining("discoveryHost").hasMessageContaining("required when discovery=dns");
+        assertThat(parse(Map.of("discovery", "dns", "discoveryHost", "app.local")).backends()).isEmpty();
+    }
+
+    @Test
+    void sourcesAreReadInOrderFirstWins() {
+        Properties properties = new Properties();
+        properties.setProperty("balancer.strategy", "random");
+        properties.setProperty("balancer.retries", "3");
+        properties.setProperty("unrelated.key", "x");
+        ConfigSources sources = new ConfigSources()
+                .add("init-param", Map.of("strategy", "hash"), true)
+                .add("context-param", Map.of("backends", OK_BACKENDS, "someOtherAppParam", "x"), false)
+                .addSystemProperties(properties)
+                .addEnvironment(Map.of("BALANCER_RETRIES", "5", "BALANCER_TIMEOUT", "7s", "BALANCER_SERVICE_HOST", "10.0.0.1"));
+        BalancerConfig config = BalancerConfig.from(sources);
+        assertThat(config.strategy()).isEqualTo("hash");
+        assertThat(config.retries()).isEqualTo(3);
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.backends()).hasSize(1);
+    }
+
+    @Test
+    void unknownSystemPropertyIsAnError() {
+        Properties properties = new Properties();
+        properties.setProperty("balancer.backend", OK_BACKENDS);
+        assertThatThrownBy(() -> BalancerConfig.from(new ConfigSources().addSystemProperties(properties)))
+                .hasMessageContaining("system property").hasMessageContaining("did you mean 'backends'?");
+    }
+}

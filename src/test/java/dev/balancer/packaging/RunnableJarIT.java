@@ -1,0 +1,72 @@
+package dev.balancer.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.balancer.testing.Http;
+import dev.balancer.testing.TestBackend;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** target/balancer.jar started the way a user starts it, as its own process. */
+class RunnableJarIT {
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static Process start(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/balancer.jar"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void jarBalancesThreeBackendsRoundRobinAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b"); TestBackend c = new TestBackend("c")) {
+            int port = freePort();
+            Path log = dir.resolve("balancer.log");
+            Process process = start(log, "--host=127.0.0.1", "--port=" + port, "--shutdownDelay=0s",
+                    "--backends=" + a.url() + "," + b.url() + "," + c.url());
+            try {
+                String url = "http://127.0.0.1:" + port + "/";
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Http.get(url + "ready").statusCode() == 200);
+                Map<String, Integer> counts = new HashMap<>();
+                for (int i = 0; i < 30; i++) {
+                    counts.merge(Http.get(url + "n").body().split(" ")[0], 1, Integer::sum);
+                }
+                assertThat(counts).isEqualTo(Map.of("a", 10, "b", 10, "c", 10));
+                assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("listening on http://127.0.0.1:" + port)
+                        .contains("round-robin");
+            } finally {
+                process.destroy();
+            }
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isIn(0, 143);
+        }
+    }
+
+    @Test
+    void badConfigExitsNonZeroNamingKeyValueAndChoices(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("bad.log");
+        Process process = start(log, "--backends=http://127.0.0.1:1", "--strategy=fastest");
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("strategy='fastest'").contains("round-robin");
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.balancer.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsEveryKey() throws Exception {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--backends", "--strategy", "--healthCheckPath", "--config=FILE");
+    }
+
+    @Test
+    void versionPrintsAVersion() throws Exception {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("balancer ");
+    }
+
+    @Test
+    void badFlagExitsNonZeroWithTheKeyValueAndChoices() throws Exception {
+        assertThat(run("--backends=http://127.0.0.1:1", "--strategy=fastest")).isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("strategy='fastest'", "round-robin");
+    }
+
+    @Test
+    void misspelledFlagGetsADidYouMean() throws Exception {
+        assertThat(run("--backend=http://127.0.0.1:1")).isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("did you mean 'backends'?");
+    }
+
+    @Test
+    void missingBackendsIsAnError() throws Exception {
+        assertThat(run("--port=0")).isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("backends").contains("at least one backend is required");
+    }
+
+    @Test
+    void configFileIsReadAndFlagsWinOverIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("balancer.properties");
+        Files.writeString(file, "backends=http://127.0.0.1:9\nstrategy=random\nretries=4\n");
+        var config = Main.configure(CommandLine.parse(java.util.List.of("--config=" + file, "--strategy", "hash")));
+        assertThat(config.strategy()).isEqualTo("hash");
+        assertThat(config.retries()).isEqualTo(4);
+        assertThat(config.backends()).hasSize(1);
+
+        Files.writeString(file, "backends=http://127.0.0.1:9\nretires=4\n");
+        assertThat(run("--config=" + file)).isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("retires='4'", "config file", "did you mean 'retries'?");
+    }
+}

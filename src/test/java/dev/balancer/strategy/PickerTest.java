@@ -1,0 +1,121 @@
+package dev.balancer.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.balancer.backend.Backend;
+import dev.balancer.config.BackendSpec;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class PickerTest {
+
+    static List<Backend> backends(int... weights) {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            list.add(new Backend(new BackendSpec(URI.create("http://10.0.0." + (i + 1) + ":8080"), weights[i], false, false)));
+        }
+        return list;
+    }
+
+    private static String sequence(Picker picker, List<Backend> backends, int n) {
+        return IntStream.range(0, n)
+                .mapToObj(i -> String.valueOf((char) ('a' + backends.indexOf(picker.pick(null)))))
+                .collect(Collectors.joining());
+    }
+
+    @Test
+    void smoothWeightedRoundRobinInterleavesLikeNginx() {
+        List<Backend> backends = backends(5, 1, 1);
+        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 14)).isEqualTo("aabacaa" + "aabacaa");
+    }
+
+    @Test
+    void roundRobinReducesWeightsByTheirGcd() {
+        List<Backend> backends = backends(200, 100);
+        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 6)).isEqualTo("abaaba");
+    }
+
+    @Test
+    void weightedRandomFollowsWeights() {
+        List<Backend> backends = backends(3, 1);
+        Picker picker = Strategy.random().newPicker(backends);
+        int first = 0;
+        for (int i = 0; i < 40_000; i++) {
+            if (picker.pick(null) == backends.get(0)) {
+                first++;
+            }
+        }
+        assertThat(first / 40_000.0).isBetween(0.73, 0.77);
+    }
+
+    @Test
+    void leastConnectionsAvoidsTheBusyBackendAndRotatesTies() {
+        List<Backend> backends = backends(1, 1, 1);
+        backends.get(1).requestStarted();
+        Picker picker = Strategy.leastConnections().newPicker(backends);
+        String picks = sequence(picker, backends, 6);
+        assertThat(picks).doesNotContain("b").contains("a").contains("c");
+    }
+
+    @Test
+    void leastConnectionsWeighsInFlightByWeight() {
+        List<Backend> backends = backends(4, 1);
+        for (int i = 0; i < 3; i++) {
+            backends.get(0).requestStarted();
+        }
+        // 3 in flight at weight 4 is lighter than 1 at weight 1.
+        backends.get(1).requestStarted();
+        assertThat(Strategy.leastConnections().newPicker(backends).pick(null)).isSameAs(backends.get(0));
+    }
+
+    @Test
+    void powerOfTwoNeverPicksTheBusierOfTwo() {
+        List<Backend> backends = backends(1, 1);
+        backends.get(0).requestStarted();
+        Picker picker = Strategy.powerOfTwo().newPicker(backends);
+        for (int i = 0; i < 100; i++) {
+            assertThat(picker.pick(null)).isSameAs(backends.get(1));
+        }
+    }
+
+    @Test
+    void hashRingSpreadsKeysEvenlyAndRemovingOneBackendMovesOnlyItsKeys() {
+        List<Backend> five = backends(1, 1, 1, 1, 1);
+        HashRingPicker full = new HashRingPicker(five, HashKey.parse("uri", false));
+        HashRingPicker four = new HashRingPicker(five.subList(0, 4), HashKey.parse("uri", false));
+        Map<Backend, Integer> load = new HashMap<>();
+        int moved = 0;
+        int keys = 10_000;
+        for (int i = 0; i < keys; i++) {
+            long h = HashRingPicker.hash("/user/" + i);
+            Backend before = full.owner(h);
+            Backend after = four.owner(h);
+            load.merge(before, 1, Integer::sum);
+            if (before != after) {
+                moved++;
+                assertThat(before).as("only keys of the removed backend move").isSameAs(five.get(4));
+            }
+        }
+        assertThat(moved).isLessThanOrEqualTo(keys * 30 / 100);
+        assertThat(load.values()).allSatisfy(n -> assertThat(n).isBetween(keys / 5 * 75 / 100, keys / 5 * 125 / 100));
+    }
+
+    @Test
+    void hashRingDoesNotDependOnBackendOrder() {
+        List<Backend> backends = backends(1, 2, 1);
+        List<Backend> reversed = new ArrayList<>(backends);
+        java.util.Collections.reverse(reversed);
+        HashRingPicker a = new HashRingPicker(backends, HashKey.parse("uri", false));
+        HashRingPicker b = new HashRingPicker(reversed, HashKey.parse("uri", false));
+        for (int i = 0; i < 10_000; i++) {
+            long h = HashRingPicker.hash("key-" + i);
+            assertThat(a.owner(h)).isSameAs(b.owner(h));
+        }
+    }
+}

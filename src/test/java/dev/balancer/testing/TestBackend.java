@@ -1,0 +1,177 @@
+package dev.balancer.testing;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real HTTP backend on an ephemeral loopback port. It answers {@code <name> <METHOD> <path?query>} and counts what
+ * it saw. Paths it understands: {@code /hold} waits until {@link #release()}; {@code /sha256} answers the SHA-256 of
+ * the request body; {@code /headers} echoes the request headers as {@code name: value} lines.
+ */
+public final class TestBackend implements AutoCloseable {
+    private final String name;
+    private final Server server;
+    private final ServerConnector connector;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger holding = new AtomicInteger();
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
+    private volatile CountDownLatch hold = new CountDownLatch(1);
+    private volatile long delayMillis;
+    private volatile Consumer<Long> onBodyBytes = n -> {};
+
+    public TestBackend(String name) throws Exception {
+        this(name, "127.0.0.1", 0);
+    }
+
+    public TestBackend(String name, String host, int port) throws Exception {
+        this.name = name;
+        server = new Server();
+        connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder(new Handler()), "/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String url() {
+        return "http://" + connector.getHost() + ":" + port();
+    }
+
+    /** Requests fully received so far. */
+    public int requests() {
+        return requests.get();
+    }
+
+    public int requests(String path) {
+        AtomicInteger n = byPath.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests to {@code /hold} waiting right now. */
+    public int holding() {
+        return holding.get();
+    }
+
+    public long bodyBytes() {
+        return bodyBytes.get();
+    }
+
+    /** Lets every {@code /hold} request answer, now and later. */
+    public void release() {
+        hold.countDown();
+    }
+
+    /** Makes {@code /hold} requests wait again. */
+    public void rearm() {
+        hold = new CountDownLatch(1);
+    }
+
+    /** Server-side processing time added to every request (simulates a slow service). */
+    public void delay(long millis) {
+        this.delayMillis = millis;
+    }
+
+    /** Called with the running body byte count while a request body arrives. */
+    public void onBodyBytes(Consumer<Long> listener) {
+        this.onBodyBytes = listener;
+    }
+
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    @Override
+    public void close() throws Exception {
+        release();
+        server.stop();
+    }
+
+    private final class Handler extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
+            String path = request.getRequestURI();
+            try {
+                if (delayMillis > 0) {
+                    Thread.sleep(delayMillis);
+                }
+                if (path.equals("/hold")) {
+                    holding.incrementAndGet();
+                    try {
+                        hold.await(30, TimeUnit.SECONDS);
+                    } finally {
+                        holding.decrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String body;
+            if (path.equals("/sha256")) {
+                body = sha256(request.getInputStream());
+            } else if (path.equals("/headers")) {
+                StringBuilder headers = new StringBuilder();
+                for (String header : java.util.Collections.list(request.getHeaderNames())) {
+                    for (String value : java.util.Collections.list(request.getHeaders(header))) {
+                        headers.append(header.toLowerCase(java.util.Locale.ROOT)).append(": ").append(value).append('\n');
+                    }
+                }
+                body = headers.toString();
+            } else {
+                long n = request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                bodyBytes.addAndGet(n);
+                String query = request.getQueryString();
+                body = name + " " + request.getMethod() + " " + path + (query == null ? "" : "?" + query);
+            }
+            requests.incrementAndGet();
+            byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            response.setContentType("text/plain");
+            response.setHeader("X-Backend", name);
+            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private String sha256(InputStream in) throws java.io.IOException {
+            try {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                    total += n;
+                    bodyBytes.addAndGet(n);
+                    onBodyBytes.accept(total);
+                }
+                return HexFormat.of().formatHex(digest.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
