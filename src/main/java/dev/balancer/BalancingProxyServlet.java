@@ -306,7 +306,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (!hasContent(clientRequest)) {
             proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
         }
-        exchange.backend().requestStarted();
+        pool.attemptStarted(exchange.backend());
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
@@ -324,7 +324,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-        exchange(clientRequest).backend().requestEnded();
+        Exchange exchange = exchange(clientRequest);
+        pool.attemptEnded(exchange.backend(), serverResponse.getStatus(), exchange.attemptNanos(), null);
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
@@ -333,7 +334,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                           Response serverResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
         Backend failed = exchange.backend();
-        failed.requestEnded();
+        pool.attemptEnded(failed, exchange.responseBegan ? serverResponse.getStatus() : 0, exchange.attemptNanos(), failure);
         exchange.failure = failure;
         if (!proxyResponse.isCommitted() && canRetry(clientRequest, exchange, failure)) {
             Backend next = pickUntried(clientRequest, exchange);

@@ -25,6 +25,7 @@ public final class BackendPool {
     private final Clock clock;
     private final Map<Backend, BackendState> states = new LinkedHashMap<>();
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
     public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
@@ -52,6 +53,24 @@ public final class BackendPool {
     /** Called with each new snapshot, on the thread that made the change. */
     public void onChange(Consumer<PoolSnapshot> listener) {
         listeners.add(listener);
+    }
+
+    /** Called after every attempt at a backend; see {@link AttemptObserver}. */
+    public void observe(AttemptObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The request path reports an attempt as started: the backend's in-flight count goes up. */
+    public void attemptStarted(Backend backend) {
+        backend.requestStarted();
+    }
+
+    /** The request path reports an attempt as ended: in-flight goes down and every observer learns the outcome. */
+    public void attemptEnded(Backend backend, int status, long durationNanos, Throwable failure) {
+        backend.requestEnded();
+        for (AttemptObserver observer : observers) {
+            observer.attemptEnded(backend, status, durationNanos, failure);
+        }
     }
 
     public Optional<Backend> find(String id) {
