@@ -2,10 +2,12 @@ package dev.balancer;
 
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.Failures;
 import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.Strategy;
 import dev.balancer.strategy.StrategyRegistry;
 import jakarta.servlet.ServletConfig;
@@ -14,10 +16,6 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -61,6 +59,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     private BalancerConfig config;
     private BackendPool pool;
     private String displayName;
+    private HealthChecks health;
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -87,6 +86,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
         pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
         super.init();
+        health = HealthChecks.start(pool, getHttpClient(), config);
         LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
                 config.backends());
     }
@@ -329,14 +329,26 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
+    /** The client went away or its body failed: not the backend's fault, so passive health must not count it. */
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        Exchange exchange = exchange(clientRequest);
+        if (exchange != null) {
+            exchange.clientFailed = true;
+        }
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
         Backend failed = exchange.backend();
-        pool.attemptEnded(failed, exchange.responseBegan ? serverResponse.getStatus() : 0, exchange.attemptNanos(), failure);
+        pool.attemptEnded(failed, exchange.responseBegan ? serverResponse.getStatus() : 0, exchange.attemptNanos(),
+                exchange.clientFailed ? null : failure);
         exchange.failure = failure;
-        if (!proxyResponse.isCommitted() && canRetry(clientRequest, exchange, failure)) {
+        if (!proxyResponse.isCommitted() && !exchange.clientFailed && canRetry(clientRequest, exchange, failure)) {
             Backend next = pickUntried(clientRequest, exchange);
             if (next != null) {
                 LOG.debug("[{}] retrying {} {} on {} after {} failed: {}", displayName, clientRequest.getMethod(),
@@ -357,20 +369,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (exchange.retries() >= config.retries() || exchange.responseBegan || failure instanceof TimeoutException) {
             return false;
         }
-        if (!exchange.requestBegan || isConnectFailure(failure)) {
+        if (!exchange.requestBegan || Failures.isConnectFailure(failure)) {
             return true;
         }
         return IDEMPOTENT.contains(request.getMethod()) && !hasContent(request);
-    }
-
-    static boolean isConnectFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Backend pickUntried(HttpServletRequest request, Exchange exchange) {
@@ -423,20 +425,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         Throwable failure = exchange == null ? null : exchange.failure;
         return switch (status) {
             case HttpServletResponse.SC_GATEWAY_TIMEOUT -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
-            case HttpServletResponse.SC_BAD_GATEWAY -> backend + " failed: " + describe(failure);
+            case HttpServletResponse.SC_BAD_GATEWAY -> backend + " failed: " + Failures.describe(failure);
             default -> "request failed with status " + status;
         };
-    }
-
-    private static String describe(Throwable failure) {
-        if (failure == null) {
-            return "no response";
-        }
-        if (isConnectFailure(failure)) {
-            return "connection refused";
-        }
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static Exchange exchange(HttpServletRequest request) {
@@ -445,6 +436,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     public void destroy() {
+        if (health != null) {
+            health.close();
+        }
         super.destroy();
         LOG.info("[{}] stopped", displayName);
     }

@@ -16,6 +16,8 @@ final class Exchange {
     volatile boolean requestBegan;
     /** The current attempt got at least a status line back. */
     volatile boolean responseBegan;
+    /** The client side failed (went away, broken body): nothing to retry, nothing to blame the backend for. */
+    volatile boolean clientFailed;
     Throwable failure;
 
     Exchange(Backend first) {

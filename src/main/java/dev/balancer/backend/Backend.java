@@ -14,6 +14,7 @@ public final class Backend {
     private final String baseUrl;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int effectiveWeight;
+    private volatile ProbeResult lastProbe;
 
     public Backend(BackendSpec spec) {
         this.spec = spec;
@@ -57,6 +58,15 @@ public final class Backend {
 
     void effectiveWeight(int weight) {
         this.effectiveWeight = Math.max(1, weight);
+    }
+
+    /** The latest active health probe, or null when none ran (yet). */
+    public ProbeResult lastProbe() {
+        return lastProbe;
+    }
+
+    public void lastProbe(ProbeResult result) {
+        this.lastProbe = result;
     }
 
     public boolean isBackup() {

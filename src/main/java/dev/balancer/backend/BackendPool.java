@@ -4,10 +4,12 @@ import dev.balancer.config.BackendSpec;
 import dev.balancer.strategy.Strategy;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ public final class BackendPool {
     private final Map<Backend, BackendState> states = new LinkedHashMap<>();
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
     public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
@@ -55,6 +58,11 @@ public final class BackendPool {
         listeners.add(listener);
     }
 
+    /** Called with every state change, after the new snapshot is published, on the thread that made it. */
+    public void onTransition(Consumer<Transition> listener) {
+        transitionListeners.add(listener);
+    }
+
     /** Called after every attempt at a backend; see {@link AttemptObserver}. */
     public void observe(AttemptObserver observer) {
         observers.add(observer);
@@ -81,15 +89,35 @@ public final class BackendPool {
      * Moves a backend to a new status, logging one line with the reason. Returns false when it already had it
      * (or is no longer a member), so callers can report transitions only.
      */
-    public synchronized boolean transition(Backend backend, BackendStatus status, String reason) {
-        BackendState old = states.get(backend);
-        if (old == null || old.status() == status) {
-            return false;
+    public boolean transition(Backend backend, BackendStatus status, String reason) {
+        return transition(backend, EnumSet.allOf(BackendStatus.class), status, reason);
+    }
+
+    /**
+     * Like {@link #transition(Backend, BackendStatus, String)}, but only from one of the given statuses: health
+     * checks must not, say, bring back a backend an operator drained.
+     */
+    public boolean transition(Backend backend, Set<BackendStatus> from, BackendStatus status, String reason) {
+        Transition transition;
+        synchronized (this) {
+            BackendState old = states.get(backend);
+            if (old == null || old.status() == status || !from.contains(old.status())) {
+                return false;
+            }
+            BackendState next = new BackendState(status, reason, clock.instant());
+            states.put(backend, next);
+            LOG.info("[{}] backend {}: {} -> {} ({})", name, backend, old.status().label(), status.label(), reason);
+            publish();
+            transition = new Transition(backend, old, next);
         }
-        states.put(backend, new BackendState(status, reason, clock.instant()));
-        LOG.info("[{}] backend {}: {} -> {} ({})", name, backend, old.status().label(), status.label(), reason);
-        publish();
+        transitionListeners.forEach(listener -> listener.accept(transition));
         return true;
+    }
+
+    /** Sets effective weights (slow start) and publishes them in one new snapshot. */
+    public synchronized void effectiveWeights(Map<Backend, Integer> weights) {
+        weights.forEach(Backend::effectiveWeight);
+        publish();
     }
 
     /**
@@ -114,11 +142,6 @@ public final class BackendPool {
                 .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
         states.clear();
         states.putAll(next);
-        publish();
-    }
-
-    /** Rebuilds the snapshot, e.g. after effective weights changed. */
-    public synchronized void republish() {
         publish();
     }
 

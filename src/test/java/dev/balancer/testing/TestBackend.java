@@ -22,7 +22,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A real HTTP backend on an ephemeral loopback port. It answers {@code <name> <METHOD> <path?query>} and counts what
  * it saw. Paths it understands: {@code /hold} waits until {@link #release()}; {@code /sha256} answers the SHA-256 of
- * the request body; {@code /headers} echoes the request headers as {@code name: value} lines.
+ * the request body; {@code /headers} echoes the request headers as {@code name: value} lines; {@code /health}
+ * answers 200 or 503 as set by {@link #healthy(boolean)} and is not counted in {@link #requests()}.
  */
 public final class TestBackend implements AutoCloseable {
     private final String name;
@@ -35,6 +36,8 @@ public final class TestBackend implements AutoCloseable {
     private volatile CountDownLatch hold = new CountDownLatch(1);
     private volatile long delayMillis;
     private volatile Consumer<Long> onBodyBytes = n -> {};
+    private volatile boolean healthy = true;
+    private final Map<String, AtomicInteger> requestIds = new ConcurrentHashMap<>();
 
     public TestBackend(String name) throws Exception {
         this(name, "127.0.0.1", 0);
@@ -104,6 +107,16 @@ public final class TestBackend implements AutoCloseable {
         this.onBodyBytes = listener;
     }
 
+    /** What {@code /health} answers: 200 when true, 503 when false. */
+    public void healthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    /** How often each {@code X-Request-Id} arrived here. */
+    public Map<String, AtomicInteger> requestIds() {
+        return requestIds;
+    }
+
     public void stop() throws Exception {
         server.stop();
     }
@@ -118,6 +131,15 @@ public final class TestBackend implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
             String path = request.getRequestURI();
+            if (path.equals("/health")) {
+                byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                response.setStatus(healthy ? 200 : 503);
+                return;
+            }
+            String requestId = request.getHeader("X-Request-Id");
+            if (requestId != null) {
+                requestIds.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
+            }
             try {
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);

@@ -1,0 +1,331 @@
+package dev.balancer.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.balancer.backend.Backend;
+import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.BackendStatus;
+import dev.balancer.testing.Http;
+import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.TestBalancer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Health checking against real backends that really fail: stopped, hung, or reporting themselves unhealthy. */
+class HealthEndToEndTest {
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private final ExecutorService clients = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.shutdownNow();
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+    }
+
+    private List<TestBackend> backends(int n) throws Exception {
+        List<TestBackend> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TestBackend backend = new TestBackend("b" + i);
+            servers.add(backend);
+            list.add(backend);
+        }
+        return list;
+    }
+
+    private TestBalancer balancer(String backends, String... keyValues) throws Exception {
+        Map<String, String> params = new HashMap<>();
+        params.put("backends", backends);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        TestBalancer balancer = new TestBalancer(params);
+        servers.add(balancer);
+        return balancer;
+    }
+
+    private static String urls(List<TestBackend> backends) {
+        return String.join(",", backends.stream().map(TestBackend::url).toList());
+    }
+
+    private static BackendStatus status(TestBalancer balancer, TestBackend backend) {
+        BackendPool pool = balancer.servlet().pool();
+        Backend member = pool.snapshot().members().stream().filter(b -> b.url().getPort() == backend.port()).findFirst().orElseThrow();
+        return pool.snapshot().state(member).status();
+    }
+
+    private static Backend member(TestBalancer balancer, TestBackend backend) {
+        return balancer.servlet().pool().snapshot().members().stream()
+                .filter(b -> b.url().getPort() == backend.port()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void backendStoppedUnderLoadCostsNoFailedGet() throws Exception {
+        List<TestBackend> backends = backends(3);
+        TestBalancer balancer = balancer(urls(backends));
+        AtomicInteger sent = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            running.add(clients.submit(() -> {
+                for (int i = 0; i < 500; i++) {
+                    try {
+                        int status = Http.get(balancer.url() + "/load").statusCode();
+                        if (status != 200) {
+                            failures.add("status " + status);
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                    sent.incrementAndGet();
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 400);
+        backends.get(1).stop();
+        for (Future<?> client : running) {
+            client.get(120, TimeUnit.SECONDS);
+        }
+        assertThat(sent.get()).isEqualTo(2000);
+        assertThat(failures).isEmpty();
+        assertThat(backends.get(0).requests("/load") + backends.get(2).requests("/load")).isGreaterThan(1000);
+    }
+
+    @Test
+    void eachPostReachesBackendsAtMostOnceWhileOneDies() throws Exception {
+        List<TestBackend> backends = backends(3);
+        TestBalancer balancer = balancer(urls(backends));
+        AtomicInteger sent = new AtomicInteger();
+        Map<String, Integer> statusById = new ConcurrentHashMap<>();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int client = c;
+            running.add(clients.submit(() -> {
+                for (int i = 0; i < 150; i++) {
+                    String id = client + "-" + i;
+                    int status;
+                    try {
+                        status = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/order"))
+                                .header("X-Request-Id", id)
+                                .POST(HttpRequest.BodyPublishers.ofString("order " + id)).build()).statusCode();
+                    } catch (RuntimeException e) {
+                        status = -1;
+                    }
+                    statusById.put(id, status);
+                    sent.incrementAndGet();
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 150);
+        backends.get(0).stop();
+        for (Future<?> client : running) {
+            client.get(120, TimeUnit.SECONDS);
+        }
+        Map<String, Integer> deliveries = new HashMap<>();
+        for (TestBackend backend : backends) {
+            backend.requestIds().forEach((id, n) -> deliveries.merge(id, n.get(), Integer::sum));
+        }
+        assertThat(deliveries.values()).as("no POST delivered twice").allSatisfy(n -> assertThat(n).isEqualTo(1));
+        statusById.forEach((id, status) -> {
+            if (status == 200) {
+                assertThat(deliveries).as("a 200 means it was delivered").containsEntry(id, 1);
+            } else {
+                assertThat(status).as("a failed POST is a 502, never silently retried").isIn(502, -1);
+            }
+        });
+        assertThat(statusById.values().stream().filter(s -> s == 200).count()).isGreaterThan(500);
+    }
+
+    /** A backend that accepts connections and then says nothing, ever. */
+    private static final class HungBackend implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+        HungBackend() throws IOException {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(socket.accept());
+                    }
+                } catch (IOException closed) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void hungBackendGives504WithinTimeoutAndIsThenEjected() throws Exception {
+        HungBackend hung = new HungBackend();
+        servers.add(hung);
+        TestBackend good = backends(1).get(0);
+        TestBalancer balancer = balancer(hung.url() + "," + good.url(), "timeout", "500ms", "maxFails", "2", "failTimeout", "30s");
+
+        List<Long> timeoutMillis = new ArrayList<>();
+        for (int i = 0; i < 10 && timeoutMillis.size() < 2; i++) {
+            long start = System.nanoTime();
+            int status = Http.get(balancer.url() + "/x").statusCode();
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(status).isIn(200, 504);
+            if (status == 504) {
+                timeoutMillis.add(elapsed);
+            }
+        }
+        assertThat(timeoutMillis).hasSize(2).allSatisfy(ms -> assertThat(ms).isBetween(450L, 2500L));
+        BackendPool pool = balancer.servlet().pool();
+        Backend hungMember = pool.snapshot().members().get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.snapshot().state(hungMember).status() == BackendStatus.EJECTED);
+        assertThat(pool.snapshot().state(hungMember).reason()).contains("2 failures within 30000 ms: timeout");
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertThat(Http.get(balancer.url() + "/after").statusCode()).isEqualTo(200);
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("20 requests that never wait for the hung one").isLessThan(5000);
+        assertThat(good.requests("/after")).isEqualTo(20);
+    }
+
+    @Test
+    void failingHealthEndpointTakesABackendOutWithinThresholdsAndBackAfterRecovery() throws Exception {
+        List<TestBackend> backends = backends(3);
+        TestBackend flaky = backends.get(0);
+        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+                "healthCheckTimeout", "100ms", "unhealthyThreshold", "2", "healthyThreshold", "2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> flaky.requests("/health") >= 1);
+
+        long flipped = System.nanoTime();
+        flaky.healthy(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, flaky) == BackendStatus.UNHEALTHY);
+        long outAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flipped);
+        // 2 failed probes 100 ms apart, plus up to one interval until the first of them: well under a second.
+        assertThat(outAfter).isLessThan(1500);
+        assertThat(balancer.servlet().pool().snapshot().state(member(balancer, flaky)).reason())
+                .isEqualTo("2 consecutive probe failures: status 503");
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(Http.get(balancer.url() + "/x").statusCode()).isEqualTo(200);
+        }
+        assertThat(flaky.requests("/x")).isZero();
+
+        flaky.healthy(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, flaky) == BackendStatus.HEALTHY);
+        for (int i = 0; i < 30; i++) {
+            Http.get(balancer.url() + "/y");
+        }
+        assertThat(flaky.requests("/y")).isEqualTo(10);
+    }
+
+    @Test
+    void slowStartGrowsARecoveredBackendsShareGradually() throws Exception {
+        List<TestBackend> backends = backends(2);
+        TestBackend recovering = backends.get(1);
+        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "50ms",
+                "healthCheckTimeout", "50ms", "unhealthyThreshold", "1", "healthyThreshold", "1", "slowStart", "4s");
+        recovering.healthy(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, recovering) == BackendStatus.UNHEALTHY);
+        recovering.healthy(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, recovering) == BackendStatus.HEALTHY);
+
+        for (int i = 0; i < 60; i++) {
+            Http.get(balancer.url() + "/early");
+        }
+        // While a ramp runs every weight is scaled up; the steady backend back at its own weight means it is over.
+        Backend steady = member(balancer, backends.get(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> steady.effectiveWeight() == steady.weight());
+        for (int i = 0; i < 60; i++) {
+            Http.get(balancer.url() + "/late");
+        }
+        double early = recovering.requests("/early") / 60.0;
+        double late = recovering.requests("/late") / 60.0;
+        assertThat(early).as("share right after recovery").isLessThan(0.3);
+        assertThat(late).as("share once the ramp is over").isEqualTo(0.5);
+    }
+
+    @Test
+    void backupTakesTrafficOnlyWhileEveryPrimaryIsDown() throws Exception {
+        List<TestBackend> backends = backends(3);
+        TestBackend backup = backends.get(2);
+        TestBalancer balancer = balancer(backends.get(0).url() + "," + backends.get(1).url() + "," + backup.url() + " backup",
+                "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
+                "unhealthyThreshold", "1", "healthyThreshold", "1");
+        for (int i = 0; i < 10; i++) {
+            Http.get(balancer.url() + "/a");
+        }
+        assertThat(backup.requests("/a")).isZero();
+
+        backends.get(0).healthy(false);
+        backends.get(1).healthy(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, backends.get(0)) == BackendStatus.UNHEALTHY
+                && status(balancer, backends.get(1)) == BackendStatus.UNHEALTHY);
+        for (int i = 0; i < 10; i++) {
+            assertThat(Http.get(balancer.url() + "/b").statusCode()).isEqualTo(200);
+        }
+        assertThat(backup.requests("/b")).isEqualTo(10);
+
+        backends.get(1).healthy(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, backends.get(1)) == BackendStatus.HEALTHY);
+        for (int i = 0; i < 10; i++) {
+            Http.get(balancer.url() + "/c");
+        }
+        assertThat(backends.get(1).requests("/c")).isEqualTo(10);
+        assertThat(backup.requests("/c")).isZero();
+    }
+
+    @Test
+    void allBackendsDownAnswers503InMilliseconds() throws Exception {
+        List<TestBackend> backends = backends(2);
+        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+                "healthCheckTimeout", "100ms", "unhealthyThreshold", "1");
+        BackendPool pool = balancer.servlet().pool();
+        for (TestBackend backend : backends) {
+            backend.stop();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.snapshot().members().stream()
+                .allMatch(b -> pool.snapshot().state(b).status() == BackendStatus.UNHEALTHY));
+        long[] millis = new long[100];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            var response = Http.get(balancer.url() + "/x");
+            millis[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        }
+        Arrays.sort(millis);
+        assertThat(millis[50]).as("median 503 latency in ms").isLessThan(50);
+    }
+}
