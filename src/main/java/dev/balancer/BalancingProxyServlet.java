@@ -10,6 +10,7 @@ import dev.balancer.config.ConfigSources;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.Strategy;
 import dev.balancer.strategy.StrategyRegistry;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -33,7 +35,10 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +60,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect",
             "x-forwarded-proto", "x-forwarded-host", "forwarded");
     private static final String RETRY_AFTER_SECONDS = "1";
+
 
     private BalancerConfig config;
     private BackendPool pool;
@@ -88,7 +94,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         super.init();
         health = HealthChecks.start(pool, getHttpClient(), config);
         LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
-                config.backends());
+                summary(config.backends()));
+    }
+
+    /** The first few backends, enough for a log line that stays one line with hundreds of them. */
+    private static String summary(java.util.List<?> backends) {
+        int shown = Math.min(backends.size(), 5);
+        String head = backends.subList(0, shown).toString();
+        return backends.size() == shown ? head : head + " and " + (backends.size() - shown) + " more";
     }
 
     private static ConfigSources sources(ServletConfig servletConfig) {
@@ -133,7 +146,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(config.maxConnectionsPerBackend());
-        client.setMaxRequestsQueuedPerDestination(config.maxConnectionsPerBackend());
+        // The servlet enforces the per-backend limit itself (see pendingLimit); Jetty's queue is only the backstop.
+        client.setMaxRequestsQueuedPerDestination(2 * config.maxConnectionsPerBackend());
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setIdleTimeout(config.idleTimeout().toMillis());
         setTimeout(config.timeout().toMillis());
@@ -158,14 +172,44 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             ErrorResponses.send(response, HttpServletResponse.SC_BAD_REQUEST, "request target names another host: this is not a forward proxy");
             return;
         }
-        Backend backend = pool.snapshot().pick(request);
+        long maxBody = config.maxRequestBodySize();
+        if (maxBody != BalancerConfig.UNLIMITED && request.getContentLengthLong() > maxBody) {
+            response.setHeader("Connection", "close");
+            ErrorResponses.send(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, bodyTooLarge(maxBody));
+            return;
+        }
+        PoolSnapshot snapshot = pool.snapshot();
+        Backend backend = snapshot.pick(request);
         if (backend == null) {
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
             ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorResponses.NO_HEALTHY_BACKEND);
             return;
         }
+        if (backend.inFlight() >= pendingLimit()) {
+            Backend full = backend;
+            backend = snapshot.available().stream().filter(b -> b.inFlight() < pendingLimit()).findFirst().orElse(null);
+            if (backend == null) {
+                response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+                ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, atLimit(full));
+                return;
+            }
+        }
         request.setAttribute(Exchange.ATTRIBUTE, new Exchange(backend));
         super.service(request, response);
+    }
+
+    /**
+     * Requests one backend may have at once: {@code maxConnectionsPerBackend} on connections and as many again
+     * waiting for one (Envoy's max connections plus max pending). Beyond that a request is answered 503 at once
+     * instead of queueing without bound.
+     */
+    private int pendingLimit() {
+        return 2 * config.maxConnectionsPerBackend();
+    }
+
+    private String atLimit(Backend backend) {
+        return "backend " + backend.id() + " is at its limit of " + config.maxConnectionsPerBackend()
+                + " connections and as many queued requests";
     }
 
     /**
@@ -300,6 +344,65 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return content;
     }
 
+    /**
+     * Reads the client's body as it streams: a broken body (bad chunk, client gone) is the client's fault, not the
+     * backend's, and a body over {@code maxRequestBodySize} is stopped there.
+     */
+    @Override
+    protected ReadListener newReadListener(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
+                                           AsyncRequestContent content) {
+        long maxBody = config.maxRequestBodySize();
+        Exchange exchange = exchange(request);
+        return new StreamReader(request, response, proxyRequest, content) {
+            private long received;
+
+            @Override
+            protected void onRequestContent(HttpServletRequest request, Request proxyRequest, AsyncRequestContent content,
+                                            byte[] buffer, int offset, int length, Callback callback) {
+                received += length;
+                if (maxBody != BalancerConfig.UNLIMITED && received > maxBody) {
+                    callback.failed(new BodyTooLargeException(bodyTooLarge(maxBody)));
+                } else {
+                    super.onRequestContent(request, proxyRequest, content, buffer, offset, length, callback);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                exchange.clientFailure = failure;
+                super.onError(failure);
+            }
+        };
+    }
+
+    private static String bodyTooLarge(long maxBody) {
+        return "request body larger than maxRequestBodySize (" + maxBody + " bytes)";
+    }
+
+    /** The client's body went over {@code maxRequestBodySize}: its fault, answered 413. */
+    private static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    protected int proxyResponseStatus(Throwable failure) {
+        return failure instanceof RejectedExecutionException
+                ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : super.proxyResponseStatus(failure);
+    }
+
+    /** Hop-by-hop headers of the backend's response, including those its Connection header names, stay here. */
+    @Override
+    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
+        HttpFields headers = serverResponse.getHeaders();
+        if (headers.contains(HttpHeader.CONNECTION)
+                && headers.getCSV(HttpHeader.CONNECTION, false).stream().anyMatch(field.getLowerCaseName()::equalsIgnoreCase)) {
+            return null;
+        }
+        return field;
+    }
+
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
         Exchange exchange = exchange(clientRequest);
@@ -335,7 +438,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                           HttpServletResponse proxyResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
         if (exchange != null) {
-            exchange.clientFailed = true;
+            exchange.clientFailure = failure;
         }
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
     }
@@ -345,10 +448,20 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                           Response serverResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
         Backend failed = exchange.backend();
+        // Only the backend's own failures count against it: not a client that left, nor our connection limit.
+        Throwable clientFailure = exchange.clientFailure;
+        boolean backendsFault = clientFailure == null && !(failure instanceof RejectedExecutionException);
         pool.attemptEnded(failed, exchange.responseBegan ? serverResponse.getStatus() : 0, exchange.attemptNanos(),
-                exchange.clientFailed ? null : failure);
+                backendsFault ? failure : null);
+        if (clientFailure != null) {
+            // The backend only failed because we cut its request short: answer for what really happened.
+            exchange.failure = clientFailure;
+            sendProxyResponseError(clientRequest, proxyResponse, clientFailure instanceof BodyTooLargeException
+                    ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE : HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
         exchange.failure = failure;
-        if (!proxyResponse.isCommitted() && !exchange.clientFailed && canRetry(clientRequest, exchange, failure)) {
+        if (!proxyResponse.isCommitted() && clientFailure == null && canRetry(clientRequest, exchange, failure)) {
             Backend next = pickUntried(clientRequest, exchange);
             if (next != null) {
                 LOG.debug("[{}] retrying {} {} on {} after {} failed: {}", displayName, clientRequest.getMethod(),
@@ -426,6 +539,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return switch (status) {
             case HttpServletResponse.SC_GATEWAY_TIMEOUT -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
             case HttpServletResponse.SC_BAD_GATEWAY -> backend + " failed: " + Failures.describe(failure);
+            case HttpServletResponse.SC_SERVICE_UNAVAILABLE -> atLimit(exchange.backend());
+            case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> bodyTooLarge(config.maxRequestBodySize());
+            case HttpServletResponse.SC_BAD_REQUEST -> "malformed request body: " + Failures.describe(failure);
             default -> "request failed with status " + status;
         };
     }

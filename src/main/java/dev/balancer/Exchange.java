@@ -17,7 +17,7 @@ final class Exchange {
     /** The current attempt got at least a status line back. */
     volatile boolean responseBegan;
     /** The client side failed (went away, broken body): nothing to retry, nothing to blame the backend for. */
-    volatile boolean clientFailed;
+    volatile Throwable clientFailure;
     Throwable failure;
 
     Exchange(Backend first) {

@@ -35,10 +35,21 @@ public final class Http {
         }
     }
 
+    /** What a server answered to raw bytes, and whether it closed the connection afterwards. */
+    public record RawAnswer(String text, boolean closed) {}
+
     /** Sends raw bytes on a new connection and returns everything the server answered until it closed or went quiet. */
     public static String raw(int port, String request) throws IOException {
+        return rawExchange(port, request, 5000).text();
+    }
+
+    /**
+     * Sends raw bytes and reads until the server closes the connection or stays silent for {@code quietMillis}
+     * after having answered (a kept-alive connection).
+     */
+    public static RawAnswer rawExchange(int port, String request, int quietMillis) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(quietMillis);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
@@ -48,15 +59,13 @@ public final class Http {
             try {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                    if (answer.indexOf("\r\n\r\n") > 0 && !answer.toString().toLowerCase().contains("content-length")
-                            && !answer.toString().toLowerCase().contains("chunked")) {
-                        break;
-                    }
                 }
+                return new RawAnswer(answer.toString(), true);
             } catch (java.net.SocketTimeoutException e) {
-                // the server keeps the connection open: what arrived so far is the answer
+                return new RawAnswer(answer.toString(), false);
+            } catch (java.net.SocketException e) {
+                return new RawAnswer(answer.toString(), true);
             }
-            return answer.toString();
         }
     }
 }
