@@ -102,7 +102,10 @@ public record BackendSpec(URI url, int weight, boolean backup, boolean down) {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        int port = url.getPort() > 0 ? url.getPort() : (scheme.equals("https") ? 443 : 80);
+        int port = url.getPort() >= 0 ? url.getPort() : (scheme.equals("https") ? 443 : 80);
+        if (port < 1 || port > 65535) {
+            throw new ConfigException(KEY, text, "port must be from 1 to 65535; " + FORMAT);
+        }
         return URI.create(scheme + "://" + hostForUri(url.getHost()) + ":" + port + path);
     }
 

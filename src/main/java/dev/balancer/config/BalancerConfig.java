@@ -131,7 +131,10 @@ public record BalancerConfig(
                 sources.get(HOST));
     }
 
-    /** Parses {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or {@code 0}. */
+    /** Longer than any sensible timeout or interval, and far from overflowing the nanosecond timers. */
+    private static final Duration MAX_DURATION = Duration.ofDays(7);
+
+    /** Parses {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or {@code 0}, up to 7 days. */
     public static Duration parseDuration(String key, String value) {
         if ("0".equals(value)) {
             return Duration.ZERO;
@@ -141,12 +144,16 @@ public record BalancerConfig(
             throw new ConfigException(key, value, "a duration such as 500ms, 2s, 1m or 1h");
         }
         long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration duration = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw new ConfigException(key, value, "a duration of at most 7 days (168h)");
+        }
+        return duration;
     }
 
     private static Duration duration(ConfigSources sources, ConfigKey key) {
