@@ -1,0 +1,109 @@
+package dev.balancer.bench;
+
+import dev.balancer.backend.Backend;
+import dev.balancer.config.BackendSpec;
+import dev.balancer.strategy.HashKey;
+import dev.balancer.strategy.Picker;
+import dev.balancer.strategy.Strategy;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The pick path: one {@link Picker#pick} over a pool of 3, 100 or 1,000 backends with some requests in flight.
+ * Run with {@code mvn -B -q -Pbench package && java -jar target/benchmarks.jar -prof gc}; add {@code -t 4} to see
+ * four threads picking at once.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PickBenchmark {
+    @Param({"round-robin", "random", "least-connections", "power-of-two", "hash"})
+    public String strategy;
+
+    @Param({"3", "100", "1000"})
+    public int backends;
+
+    private Picker picker;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        List<Backend> pool = new ArrayList<>();
+        for (int i = 0; i < backends; i++) {
+            Backend backend = new Backend(new BackendSpec(URI.create("http://10.0." + (i / 250) + "." + (i % 250) + ":8080"),
+                    1 + i % 3, false, false));
+            for (int r = 0; r < i % 5; r++) {
+                backend.requestStarted();
+            }
+            pool.add(backend);
+        }
+        Strategy chosen = switch (strategy) {
+            case "round-robin" -> Strategy.roundRobin();
+            case "random" -> Strategy.random();
+            case "least-connections" -> Strategy.leastConnections();
+            case "power-of-two" -> Strategy.powerOfTwo();
+            default -> Strategy.hash(HashKey.parse("header:X-User", false));
+        };
+        picker = chosen.newPicker(pool);
+    }
+
+    /** Each thread is one client with its own key, as hash strategies see it. */
+    @State(Scope.Thread)
+    public static class Client {
+        final HttpServletRequest request = new FakeRequest("user-" + Thread.currentThread().getId() * 7919);
+    }
+
+    @Benchmark
+    public Backend pick(Client client) {
+        return picker.pick(client.request);
+    }
+
+    @Benchmark
+    @Threads(4)
+    public Backend pick4Threads(Client client) {
+        return picker.pick(client.request);
+    }
+
+    /** Just the methods strategies read; everything else is never called. */
+    static final class FakeRequest extends HttpServletRequestWrapper {
+        private final String user;
+
+        FakeRequest(String user) {
+            super((HttpServletRequest) Proxy.newProxyInstance(FakeRequest.class.getClassLoader(),
+                    new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+                        throw new UnsupportedOperationException(method.getName());
+                    }));
+            this.user = user;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return user;
+        }
+
+        @Override
+        public String getRemoteAddr() {
+            return "127.0.0.1";
+        }
+    }
+}
