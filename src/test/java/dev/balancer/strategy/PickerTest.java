@@ -75,6 +75,22 @@ class PickerTest {
     }
 
     @Test
+    void leastConnectionsInALargePoolStaysAwayFromBusyBackends() {
+        int[] weights = new int[200];
+        java.util.Arrays.fill(weights, 1);
+        List<Backend> backends = backends(weights);
+        for (int i = 0; i < 200; i++) {
+            if (i % 2 == 0) {
+                backends.get(i).requestStarted();
+            }
+        }
+        Picker picker = Strategy.leastConnections().newPicker(backends);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(backends.indexOf(picker.pick(null)) % 2).as("an idle backend, never a busy one").isEqualTo(1);
+        }
+    }
+
+    @Test
     void powerOfTwoNeverPicksTheBusierOfTwo() {
         List<Backend> backends = backends(1, 1);
         backends.get(0).requestStarted();
