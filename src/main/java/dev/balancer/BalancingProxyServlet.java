@@ -21,12 +21,13 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -56,7 +57,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authorization",
+    private static final Set<String> NOT_FORWARDED = caseInsensitive("connection", "keep-alive", "proxy-authorization",
             "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect",
             "x-forwarded-proto", "x-forwarded-host", "forwarded");
     private static final String RETRY_AFTER_SECONDS = "1";
@@ -280,10 +281,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             headers.clear();
             for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
                 String name = names.nextElement();
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (NOT_FORWARDED.contains(lower) || connectionListed.contains(lower)
-                        || (!preserveHost && lower.equals("host"))
-                        || (!trustForwarded && lower.equals("x-forwarded-for"))) {
+                if (NOT_FORWARDED.contains(name) || connectionListed.contains(name)
+                        || (!preserveHost && name.equalsIgnoreCase("host"))
+                        || (!trustForwarded && name.equalsIgnoreCase("x-forwarded-for"))) {
                     continue;
                 }
                 for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
@@ -301,18 +301,25 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (values == null || !values.hasMoreElements()) {
             return Set.of();
         }
-        Set<String> names = new HashSet<>();
+        Set<String> names = caseInsensitive();
         while (values.hasMoreElements()) {
             for (String name : values.nextElement().split(",")) {
-                names.add(name.trim().toLowerCase(Locale.ROOT));
+                names.add(name.trim());
             }
         }
         return names;
     }
 
+    /** Header names compare case-insensitively; a sorted set does that without lower-casing (allocating) each name. */
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return set;
+    }
+
+    /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        addViaHeader(clientRequest, proxyRequest);
         String clientIp = clientRequest.getRemoteAddr();
         String host = clientRequest.getHeader("Host");
         String proto = clientRequest.getScheme();
@@ -355,6 +362,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         Exchange exchange = exchange(request);
         return new StreamReader(request, response, proxyRequest, content) {
             private long received;
+            private volatile boolean backendFailed;
 
             @Override
             protected void onRequestContent(HttpServletRequest request, Request proxyRequest, AsyncRequestContent content,
@@ -362,14 +370,21 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                 received += length;
                 if (maxBody != BalancerConfig.UNLIMITED && received > maxBody) {
                     callback.failed(new BodyTooLargeException(bodyTooLarge(maxBody)));
-                } else {
-                    super.onRequestContent(request, proxyRequest, content, buffer, offset, length, callback);
+                    return;
                 }
+                // A write that fails means the backend side failed (it died mid-upload): not the client's fault.
+                super.onRequestContent(request, proxyRequest, content, buffer, offset, length,
+                        Callback.from(callback::succeeded, failure -> {
+                            backendFailed = true;
+                            callback.failed(failure);
+                        }));
             }
 
             @Override
             public void onError(Throwable failure) {
-                exchange.clientFailure = failure;
+                if (!backendFailed) {
+                    exchange.clientFailure = failure;
+                }
                 super.onError(failure);
             }
         };
@@ -462,7 +477,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
         exchange.failure = failure;
         if (!proxyResponse.isCommitted() && clientFailure == null && canRetry(clientRequest, exchange, failure)) {
-            Backend next = pickUntried(clientRequest, exchange);
+            Backend next = pickUntried(exchange);
             if (next != null) {
                 LOG.debug("[{}] retrying {} {} on {} after {} failed: {}", displayName, clientRequest.getMethod(),
                         clientRequest.getRequestURI(), next, failed, failure.toString());
@@ -488,14 +503,21 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return IDEMPOTENT.contains(request.getMethod()) && !hasContent(request);
     }
 
-    private Backend pickUntried(HttpServletRequest request, Exchange exchange) {
-        PoolSnapshot snapshot = pool.snapshot();
-        Backend candidate = snapshot.pick(request);
-        if (candidate != null && !exchange.tried(candidate)) {
-            return candidate;
+    /**
+     * Another available backend for a retry, not asking the strategy: its picker would advance its own rotation and
+     * line the next request up on the backend that just failed.
+     */
+    private Backend pickUntried(Exchange exchange) {
+        List<Backend> available = pool.snapshot().available();
+        int n = available.size();
+        int start = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Backend candidate = available.get((start + i) % n);
+            if (!exchange.tried(candidate) && candidate.inFlight() < pendingLimit()) {
+                return candidate;
+            }
         }
-        // The strategy's favourite was tried already (a hash owner, say): take the next untried available one.
-        return snapshot.available().stream().filter(b -> !exchange.tried(b)).findFirst().orElse(null);
+        return null;
     }
 
     private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Backend backend) {
