@@ -1,5 +1,6 @@
 package dev.balancer;
 
+import dev.balancer.admin.Admin;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.Failures;
@@ -67,6 +68,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     private BackendPool pool;
     private String displayName;
     private HealthChecks health;
+    private Admin admin;
+    /** Null when nothing listens for finished requests (admin and access log both off). */
+    private RequestEnd requestEnd;
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -92,6 +96,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             throw new UnavailableException(e.getMessage());
         }
         pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
+        admin = new Admin(config, pool);
+        requestEnd = admin.tracksRequests() ? new RequestEnd(admin) : null;
         super.init();
         health = HealthChecks.start(pool, getHttpClient(), config);
         LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
@@ -165,6 +171,22 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (admin.handle(request, response)) {
+            return;
+        }
+        if (requestEnd == null) {
+            proxy(request, response);
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            proxy(request, response);
+        } finally {
+            requestEnd.dispatched(request, response, start);
+        }
+    }
+
+    private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         if ("CONNECT".equalsIgnoreCase(request.getMethod())) {
             ErrorResponses.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "CONNECT is not supported: this is not a forward proxy");
             return;
@@ -438,6 +460,13 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                 super.onBegin(proxyResponse);
             }
         };
+    }
+
+    @Override
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+                                     byte[] buffer, int offset, int length, Callback callback) {
+        exchange(request).responseBytes += length;
+        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
     }
 
     @Override

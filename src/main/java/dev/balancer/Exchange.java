@@ -19,6 +19,8 @@ final class Exchange {
     /** The client side failed (went away, broken body): nothing to retry, nothing to blame the backend for. */
     volatile Throwable clientFailure;
     Throwable failure;
+    /** Body bytes of the backend's response streamed to the client; written by the one thread streaming it. */
+    long responseBytes;
 
     Exchange(Backend first) {
         attempt(first);

@@ -29,6 +29,7 @@ public final class BackendPool {
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
+    private final List<ProbeObserver> probeObservers = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
     public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
@@ -78,6 +79,19 @@ public final class BackendPool {
         backend.requestEnded();
         for (AttemptObserver observer : observers) {
             observer.attemptEnded(backend, status, durationNanos, failure);
+        }
+    }
+
+    /** Called after every active health probe; see {@link ProbeObserver}. */
+    public void observeProbes(ProbeObserver observer) {
+        probeObservers.add(observer);
+    }
+
+    /** The health checker reports a finished probe: it becomes the backend's last probe and every probe observer learns it. */
+    public void probeEnded(Backend backend, ProbeResult result) {
+        backend.lastProbe(result);
+        for (ProbeObserver observer : probeObservers) {
+            observer.probeEnded(backend, result);
         }
     }
 

@@ -117,7 +117,7 @@ final class ActiveHealthChecker implements AutoCloseable {
         Response response = result.getResponse();
         boolean passed = result.isSucceeded() && response.getStatus() >= 200 && response.getStatus() < 400;
         String detail = result.isSucceeded() ? "status " + response.getStatus() : describe(result.getFailure());
-        backend.lastProbe(new ProbeResult(passed, detail, pool.clock().instant(), elapsedNanos));
+        pool.probeEnded(backend, new ProbeResult(passed, detail, pool.clock().instant(), elapsedNanos));
         Streak streak = streaks.get(backend);
         if (streak == null) {
             return;

@@ -17,9 +17,13 @@ import org.junit.jupiter.api.Test;
 class PackagingIT {
     private static final Path WAR = Path.of("target/balancer.war");
     private static final Path JAR = Path.of("target/balancer.jar");
-    /** Jars the WAR may carry: the proxy, the client it needs, SLF4J with the JUL binding. Nothing else. */
+    /**
+     * Jars the WAR may carry: the proxy, the client it needs, SLF4J with the JUL binding, and the Prometheus client's
+     * registry and text writer (not its OpenTelemetry tracer bridges). Nothing else.
+     */
     private static final Pattern ALLOWED_WAR_LIB = Pattern.compile("WEB-INF/lib/(jetty-ee10-proxy|jetty-client|jetty-http|jetty-io"
-            + "|jetty-util|jetty-alpn-client|jetty-compression-common|jetty-compression-gzip|slf4j-api|slf4j-jdk14)-[0-9][^/]*\\.jar");
+            + "|jetty-util|jetty-alpn-client|jetty-compression-common|jetty-compression-gzip|slf4j-api|slf4j-jdk14"
+            + "|prometheus-metrics-(core|model|config|exposition-textformats|tracer-initializer|tracer-common))-[0-9][^/]*\\.jar");
 
     private static List<String> entries(Path archive) throws IOException {
         try (ZipFile zip = new ZipFile(archive.toFile())) {
@@ -33,7 +37,11 @@ class PackagingIT {
         assertThat(libs).allSatisfy(lib -> assertThat(lib).matches(ALLOWED_WAR_LIB));
         assertThat(libs).anyMatch(l -> l.contains("jetty-ee10-proxy")).anyMatch(l -> l.contains("jetty-client"))
                 .anyMatch(l -> l.contains("slf4j-jdk14"));
-        assertThat(entries(WAR)).contains("WEB-INF/web.xml", "WEB-INF/classes/dev/balancer/BalancingProxyServlet.class")
+        assertThat(libs).anyMatch(l -> l.contains("prometheus-metrics-core"))
+                .anyMatch(l -> l.contains("prometheus-metrics-exposition-textformats"));
+        assertThat(entries(WAR)).contains("WEB-INF/web.xml", "WEB-INF/classes/dev/balancer/BalancingProxyServlet.class",
+                        "WEB-INF/classes/dev/balancer/admin/index.html", "WEB-INF/classes/dev/balancer/admin/page.js",
+                        "WEB-INF/classes/dev/balancer/admin/page.css")
                 .noneMatch(e -> e.startsWith("WEB-INF/classes/dev/balancer/standalone/"));
     }
 
@@ -41,6 +49,7 @@ class PackagingIT {
     void runnableJarHasTheServerAndMergedServiceFilesButNoJulBinding() throws IOException {
         List<String> entries = entries(JAR);
         assertThat(entries).contains("dev/balancer/standalone/Main.class", "org/eclipse/jetty/server/Server.class",
+                "dev/balancer/admin/index.html", "io/prometheus/metrics/core/metrics/Counter.class",
                 "jakarta/servlet/http/HttpServlet.class", "META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
         assertThat(entries).noneMatch(e -> e.startsWith("org/slf4j/jul/"));
         try (ZipFile zip = new ZipFile(JAR.toFile())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.Http;
+import dev.balancer.testing.PrometheusText;
 import dev.balancer.testing.TestBackend;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -50,6 +51,11 @@ class RunnableJarIT {
                     counts.merge(Http.get(url + "n").body().split(" ")[0], 1, Integer::sum);
                 }
                 assertThat(counts).isEqualTo(Map.of("a", 10, "b", 10, "c", 10));
+                // The shaded jar carries the admin page and the metrics library.
+                assertThat(Http.get(url + "_balancer/").body()).contains("page.js");
+                await().untilAsserted(() -> assertThat(PrometheusText.parse(Http.get(url + "_balancer/metrics").body())
+                        .value("balancer_backend_requests_total", Map.of("backend", "127.0.0.1:" + a.port(), "code", "2xx")))
+                        .isGreaterThanOrEqualTo(10));
                 assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("listening on http://127.0.0.1:" + port)
                         .contains("round-robin");
             } finally {

@@ -23,7 +23,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * A real HTTP backend on an ephemeral loopback port. It answers {@code <name> <METHOD> <path?query>} and counts what
  * it saw. Paths it understands: {@code /hold} waits until {@link #release()}; {@code /sha256} answers the SHA-256 of
  * the request body; {@code /headers} echoes the request headers as {@code name: value} lines; {@code /health}
- * answers 200 or 503 as set by {@link #healthy(boolean)} and is not counted in {@link #requests()}.
+ * answers 200 or 503 as set by {@link #healthy(boolean)} and is not counted in {@link #requests()}; {@code /status/NNN}
+ * answers with status NNN.
  */
 public final class TestBackend implements AutoCloseable {
     private final String name;
@@ -174,6 +175,9 @@ public final class TestBackend implements AutoCloseable {
             }
             requests.incrementAndGet();
             byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            if (path.startsWith("/status/")) {
+                response.setStatus(Integer.parseInt(path.substring("/status/".length())));
+            }
             response.setContentType("text/plain");
             response.setHeader("X-Backend", name);
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

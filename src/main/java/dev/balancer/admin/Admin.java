@@ -1,0 +1,77 @@
+package dev.balancer.admin;
+
+import dev.balancer.backend.BackendPool;
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.strategy.HashKey;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Operability of one balancer servlet: the admin endpoints under {@code adminPath} (status page, status JSON,
+ * Prometheus metrics, health, drain/enable), the telemetry behind them, and the access log. The servlet asks
+ * {@link #handle} first for every request and reports every finished request to {@link #requestEnded}.
+ *
+ * <p>The admin path is relative to where the servlet is mapped: with the servlet at {@code /api/*} the status
+ * page is {@code /api/_balancer/}. With {@code admin=false} nothing is served, nothing is measured, and those
+ * paths are proxied like any other.
+ */
+public final class Admin {
+    private final String prefix;
+    private final AdminEndpoints endpoints;
+    private final BalancerMetrics metrics;
+    private final boolean accessLog;
+    private final boolean trustForwardedFor;
+
+    public Admin(BalancerConfig config, BackendPool pool) {
+        this.prefix = config.adminPath();
+        this.accessLog = config.accessLog();
+        this.trustForwardedFor = config.trustForwardedFor();
+        if (config.admin()) {
+            metrics = new BalancerMetrics(pool.name(), pool::snapshot);
+            PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
+            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(config.adminToken()), config.strategy());
+        } else {
+            metrics = null;
+            endpoints = null;
+        }
+    }
+
+    /** Serves the request when its path is under the admin prefix and admin is on; false leaves it to the proxy. */
+    public boolean handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (endpoints == null) {
+            return false;
+        }
+        // Below the servlet's mapping: pathInfo for a prefix mapping (/api/*, /*), servletPath for the default one (/).
+        String path = request.getPathInfo() != null ? request.getPathInfo() : request.getServletPath();
+        if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
+            return false;
+        }
+        endpoints.serve(path.substring(prefix.length()), request, response);
+        return true;
+    }
+
+    /** Whether {@link #requestEnded} does anything; when not, the servlet need not track request ends at all. */
+    public boolean tracksRequests() {
+        return metrics != null || accessLog;
+    }
+
+    /**
+     * A client request was answered (by a backend or by the balancer itself).
+     *
+     * @param backend the backend that answered last, or null when none was tried
+     * @param bytes   response body bytes sent to the client
+     * @param retries attempts after the first
+     */
+    public void requestEnded(HttpServletRequest request, int status, String backend, long bytes, long durationNanos, int retries) {
+        if (metrics != null) {
+            metrics.requestEnded(status, retries);
+        }
+        if (accessLog) {
+            String query = request.getQueryString();
+            String uri = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+            AccessLog.log(HashKey.clientIp(request, trustForwardedFor), request.getMethod(), uri, status, backend, bytes,
+                    durationNanos, retries);
+        }
+    }
+}

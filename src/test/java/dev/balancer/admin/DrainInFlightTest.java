@@ -1,0 +1,72 @@
+package dev.balancer.admin;
+
+import static dev.balancer.admin.StatusEndpointTest.id;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.Http;
+import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.TestBalancer;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Draining through the admin API stops a backend's new traffic and lets its in-flight requests finish. */
+class DrainInFlightTest {
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T server) {
+        servers.add(server);
+        return server;
+    }
+
+    @Test
+    void inFlightRequestsOfADrainedBackendCompleteWhileNewOnesGoElsewhere() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBackend b = keep(new TestBackend("b"));
+        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
+
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(CompletableFuture.supplyAsync(() -> Http.get(balancer.url() + "/hold")));
+        }
+        await().until(() -> a.holding() == 2 && b.holding() == 2);
+        assertThat(admin.backend(id(a)).get("inFlight").asInt()).isEqualTo(2);
+
+        assertThat(admin.post("/backends/" + id(a) + "/drain").statusCode()).isEqualTo(200);
+        assertThat(admin.backend(id(a)).get("state").asText()).isEqualTo("draining");
+        assertThat(admin.backend(id(a)).get("inFlight").asInt()).isEqualTo(2);
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> fresh = Http.get(balancer.url() + "/fresh");
+            assertThat(fresh.statusCode()).isEqualTo(200);
+            assertThat(fresh.body()).isEqualTo("b GET /fresh");
+        }
+        assertThat(a.requests("/fresh")).isZero();
+
+        a.release();
+        b.release();
+        for (CompletableFuture<HttpResponse<String>> response : held) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+        }
+        assertThat(held).extracting(f -> f.get().body().substring(0, 1)).containsExactlyInAnyOrder("a", "a", "b", "b");
+        await().untilAsserted(() -> {
+            assertThat(admin.backend(id(a)).get("inFlight").asInt()).isZero();
+            assertThat(admin.backend(id(a)).at("/requests/2xx").asLong()).isEqualTo(2);
+        });
+        assertThat(admin.backend(id(a)).get("failures").asLong()).isZero();
+        assertThat(admin.backend(id(a)).get("state").asText()).isEqualTo("draining");
+    }
+}

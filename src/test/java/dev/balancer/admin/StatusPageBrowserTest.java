@@ -1,0 +1,171 @@
+package dev.balancer.admin;
+
+import static dev.balancer.admin.StatusEndpointTest.id;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.BackendStatus;
+import dev.balancer.testing.Http;
+import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.TestBalancer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
+ * {@code .ci/run} installs): the rendered DOM shows every backend with its state, and the drain and enable
+ * buttons change it. Screenshots land in {@code target/} for a person to look at.
+ */
+class StatusPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private Path profile;
+    private WebDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        // On CI the browser is a requirement (.ci/run installs it); elsewhere its absence skips, visibly.
+        Assumptions.assumeTrue(installed || System.getenv("CI") != null,
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        profile = Files.createTempDirectory("balancer-chromium");
+        // The driver is named explicitly, so Selenium never tries to download one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1600,520", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+        if (profile != null) {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T server) {
+        servers.add(server);
+        return server;
+    }
+
+    private WebElement row(String backendId) {
+        return browser.findElement(By.cssSelector("tr[data-backend='" + backendId + "']"));
+    }
+
+    private String shownState(String backendId) {
+        return row(backendId).findElement(By.cssSelector("td.state .badge")).getText();
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", name), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void pageShowsEveryBackendWithItsStateAndDrainAndEnableChangeIt() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBackend b = keep(new TestBackend("b"));
+        TestBackend c = keep(new TestBackend("c"));
+        TestBackend d = keep(new TestBackend("d"));
+        TestBalancer balancer = keep(new TestBalancer(Map.of("backends",
+                a.url() + " weight=2, " + b.url() + ", " + c.url() + ", " + d.url() + " backup",
+                "healthCheckPath", "/health", "healthCheckInterval", "1s", "healthCheckTimeout", "500ms")));
+        BackendPool pool = balancer.servlet().pool();
+        // What passive outlier detection does after repeated failures; active probes leave an ejection alone.
+        pool.transition(pool.find(id(c)).orElseThrow(), BackendStatus.EJECTED, "3 failures in 10s");
+        await().until(() -> pool.find(id(b)).orElseThrow().lastProbe() != null);
+        for (int i = 0; i < 9; i++) {
+            Http.get(balancer.url() + "/x");
+        }
+        Http.get(balancer.url() + "/status/500");
+
+        browser.get(balancer.url() + "/_balancer/");
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#backends tbody tr")).size() == 4);
+        assertThat(browser.findElements(By.cssSelector("#backends tbody tr")))
+                .extracting(r -> r.getAttribute("data-backend")).containsExactly(id(a), id(b), id(c), id(d));
+        assertThat(shownState(id(a))).isEqualTo("healthy");
+        assertThat(shownState(id(b))).isEqualTo("healthy");
+        assertThat(shownState(id(c))).isEqualTo("ejected");
+        assertThat(shownState(id(d))).isEqualTo("backup");
+        assertThat(row(id(c)).findElement(By.cssSelector("td.state .reason")).getText()).startsWith("3 failures in 10s");
+        assertThat(row(id(b)).findElement(By.cssSelector("td.probe")).getText()).startsWith("✓ status 200");
+        assertThat(row(id(a)).findElement(By.cssSelector("td.weight")).getText()).isEqualTo("2");
+        // The colour comes from the state: a healthy badge is green, an ejected one is not.
+        String healthyColour = row(id(a)).findElement(By.cssSelector(".badge")).getCssValue("background-color");
+        assertThat(healthyColour).isEqualTo("rgba(26, 127, 55, 1)");
+        assertThat(row(id(c)).findElement(By.cssSelector(".badge")).getCssValue("background-color")).isNotEqualTo(healthyColour);
+        // The live numbers: the last request reached the status page's counts.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Long.parseLong(row(id(a)).findElement(By.cssSelector("td.total")).getText())
+                        + Long.parseLong(row(id(b)).findElement(By.cssSelector("td.total")).getText())).isEqualTo(10));
+        assertThat(browser.findElement(By.id("summary")).getText()).contains("round-robin").contains("2 of 4 backends available");
+
+        WebElement drain = row(id(a)).findElement(By.cssSelector("button[data-action='drain']"));
+        assertThat(drain.isDisplayed()).isTrue();
+        assertThat(row(id(a)).findElement(By.cssSelector("button[data-action='enable']")).isDisplayed()).isFalse();
+        drain.click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownState(id(a)).equals("draining"));
+        assertThat(pool.snapshot().state(pool.find(id(a)).orElseThrow()).status()).isEqualTo(BackendStatus.DRAINING);
+        assertThat(row(id(a)).findElement(By.cssSelector("td.state .reason")).getText()).startsWith("drained by operator");
+        screenshot("status-page.png");
+
+        row(id(a)).findElement(By.cssSelector("button[data-action='enable']")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownState(id(a)).equals("healthy"));
+        assertThat(pool.snapshot().available()).extracting(backend -> backend.id()).contains(id(a));
+    }
+
+    @Test
+    void withATokenThePageAsksForItAndThenShowsTheBackends() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", "page-token")));
+
+        browser.get(balancer.url() + "/_balancer/");
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("login")).isDisplayed());
+        assertThat(browser.findElement(By.id("backends")).isDisplayed()).isFalse();
+
+        browser.findElement(By.id("token")).sendKeys("wrong");
+        browser.findElement(By.cssSelector("#login button")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("login-message")).getText().contains("refused"));
+
+        browser.findElement(By.id("token")).sendKeys("page-token");
+        browser.findElement(By.cssSelector("#login button")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("tr[data-backend]")).isEmpty());
+        assertThat(shownState(id(a))).isEqualTo("healthy");
+        assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
+        screenshot("status-page-token.png");
+    }
+}
