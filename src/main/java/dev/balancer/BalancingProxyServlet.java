@@ -93,7 +93,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             strategy = StrategyRegistry.load(loader).create(config, loader);
         } catch (ConfigException e) {
             LOG.error("[{}] not started: {}", displayName, e.getMessage());
-            throw new UnavailableException(e.getMessage());
+            // A bare UnavailableException only disables the servlet (Jetty then starts the context anyway and
+            // answers 404); a ServletException fails the deployment in Jetty, and in Tomcat with
+            // failCtxIfServletStartFails (set in the WAR's META-INF/context.xml). The cause still says "permanent".
+            throw new ServletException(e.getMessage(), new UnavailableException(e.getMessage()));
         }
         pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
         admin = new Admin(config, pool);

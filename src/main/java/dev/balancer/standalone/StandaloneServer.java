@@ -48,7 +48,12 @@ public final class StandaloneServer {
 
     /** Starts listening; fails (and stops again) when the servlet could not start. */
     public StandaloneServer start() throws Exception {
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop(); // the servlet refused to start (see BalancingProxyServlet.init): release the port
+            throw e;
+        }
         jakarta.servlet.UnavailableException failure = holder.getUnavailableException();
         if (failure != null) {
             server.stop();

@@ -30,7 +30,12 @@ public final class TestBalancer implements AutoCloseable {
         context.addServlet(holder, mapping);
         context.getServletHandler().setStartWithUnavailable(false);
         server.setHandler(context);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop(); // a servlet that cannot start fails the start: release the port anyway
+            throw e;
+        }
         jakarta.servlet.UnavailableException failure = holder.getUnavailableException();
         if (failure != null) {
             server.stop();
