@@ -1,0 +1,230 @@
+package dev.balancer.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.balancer.testing.Http;
+import dev.balancer.testing.TestBackend;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What must hold in every servlet container: one boot of the real container serves five applications side by side,
+ * each against real backends on loopback ports.
+ * <ul>
+ *   <li>{@code /balancer}: the stock balancer.war, configured only by {@code -Dbalancer.backends};</li>
+ *   <li>{@code /} (root): the stock WAR configured by the container's descriptor from examples/, all backends down;</li>
+ *   <li>{@code /two}: examples/two-pools/web.xml, two servlets on /api/* and /static/*;</li>
+ *   <li>{@code /shop}: examples/inside-a-webapp, Balancer as a library next to the application's own servlet;</li>
+ *   <li>{@code /bad}: the stock web.xml with an init-param Balancer rejects.</li>
+ * </ul>
+ * The tests run in order: the last ones undeploy, redeploy and finally stop the container.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class ContainerContract {
+    private static final Duration HOT_DEPLOY = Duration.ofSeconds(60);
+    /** Threads only a Balancer servlet starts: its client's pool outside Jetty, its client's scheduler everywhere. */
+    private static final Pattern BALANCER_THREAD = Pattern.compile("^(balancer-|HttpClient@)");
+
+    private final List<TestBackend> backends = new ArrayList<>();
+    private ServletContainer container;
+    private TestBackend a, b, c, downA, downB, api1, api2, static1, shopApi;
+
+    abstract ServletContainer newContainer();
+
+    @BeforeAll
+    void bootContainerWithEveryApplication() throws Exception {
+        a = backend("a");
+        b = backend("b");
+        c = backend("c");
+        downA = backend("downA");
+        downB = backend("downB");
+        api1 = backend("api1");
+        api2 = backend("api2");
+        static1 = backend("static1");
+        shopApi = backend("shopApi");
+        container = newContainer();
+        Path wars = container.base.resolve("wars");
+        java.nio.file.Files.createDirectories(wars);
+
+        container.deploy("balancer", Wars.BALANCER_WAR);
+        container.deployRootFromExample(Wars.BALANCER_WAR, downA.url() + " down, " + downB.url() + " down");
+        String twoPools = Wars.readString(Path.of("examples/two-pools/web.xml"));
+        twoPools = Wars.replaceSample(twoPools, ExampleValues.API_BACKENDS, api1.url() + ", " + api2.url());
+        twoPools = Wars.replaceSample(twoPools, ExampleValues.STATIC_BACKENDS, static1.url());
+        container.deploy("two", Wars.withWebXml(Wars.BALANCER_WAR, twoPools, wars.resolve("two.war")));
+        String shop = Wars.replaceSample(Wars.webXml(Wars.exampleWar()), ExampleValues.API_BACKENDS, shopApi.url());
+        container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shop, wars.resolve("shop.war")));
+        String bad = Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
+                "<init-param><param-name>strategy</param-name><param-value>fastest</param-value></init-param>\n"
+                        + "        <load-on-startup>");
+        container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, bad, wars.resolve("bad.war")));
+
+        container.start(Map.of("balancer.backends", a.url() + "," + b.url() + "," + c.url(),
+                "balancer.shutdownDelay", "0s"));
+    }
+
+    private TestBackend backend(String name) throws Exception {
+        TestBackend backend = new TestBackend(name);
+        backends.add(backend);
+        return backend;
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (container != null) {
+            container.close();
+        }
+        for (TestBackend backend : backends) {
+            backend.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void stockWarConfiguredBySystemPropertyBalancesThreeBackendsRoundRobin() {
+        assertRoundRobinOverABC();
+    }
+
+    private void assertRoundRobinOverABC() {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> response = Http.get(container.url("balancer") + "/n?i=" + i);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            // The context path is not forwarded: the backend sees the path below it.
+            assertThat(response.body()).endsWith(" GET /n?i=" + i);
+            answers.add(response.body().split(" ")[0]);
+        }
+        assertThat(answers.subList(0, 3)).containsExactlyInAnyOrder("a", "b", "c");
+        for (int i = 3; i < answers.size(); i++) {
+            assertThat(answers.get(i)).as("answer %d follows the same rotation", i).isEqualTo(answers.get(i - 3));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void answers503JsonWhenAllBackendsAreDown() {
+        HttpResponse<String> response = Http.get(container.url("") + "/anything");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(response.body()).contains("{\"error\":\"no healthy backend\"}");
+        // The descriptor's context-params won over -Dbalancer.backends, and nothing reached a backend marked down.
+        assertThat(downA.requests() + downB.requests() + a.requests("/anything")).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void twoServletsOnTwoPrefixesEachBalanceTheirOwnPool() {
+        List<String> api = Stream.generate(() -> Http.get(container.url("two") + "/api/orders?x=1")).limit(4)
+                .map(this::okBody).toList();
+        String asset = okBody(Http.get(container.url("two") + "/static/app.css"));
+
+        // stripPrefix=true on /api/*: the API backends see /orders; the pool rotates over its two members only.
+        assertThat(api).containsExactlyInAnyOrder("api1 GET /orders?x=1", "api2 GET /orders?x=1",
+                "api1 GET /orders?x=1", "api2 GET /orders?x=1");
+        // stripPrefix=false on /static/*: the static backend sees the full path below the context.
+        assertThat(asset).isEqualTo("static1 GET /static/app.css");
+        assertThat(static1.requests("/orders")).isZero();
+        assertThat(api1.requests("/static/app.css") + api2.requests("/static/app.css")).isZero();
+        assertThat(container.log()).contains("[api] balancing 2 backends with round-robin")
+                .contains("[static] balancing 1 backends with round-robin");
+    }
+
+    @Test
+    @Order(4)
+    void balancerInsideAnApplicationProxiesItsPrefixAndLeavesTheRestToTheApplication() {
+        assertThat(okBody(Http.get(container.url("shop") + "/api/orders"))).isEqualTo("shopApi GET /orders");
+        assertThat(okBody(Http.get(container.url("shop") + "/catalogue"))).isEqualTo("shop page /catalogue");
+        assertThat(okBody(Http.get(container.url("shop") + "/"))).isEqualTo("shop page /");
+        assertThat(shopApi.requests()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
+    void badInitParamFailsTheDeploymentAndTheLogNamesKeyValueAndChoices() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(container.log())
+                .contains("[balancer] not started: Invalid configuration: strategy='fastest': one of round-robin, random,"));
+        assertThat(container.reportsFailedDeployment("bad")).as(container.log()).isTrue();
+
+        HttpResponse<String> response = Http.get(container.url("bad") + "/never");
+        assertThat(response.statusCode()).isNotEqualTo(200);
+        assertThat(a.requests("/never") + b.requests("/never") + c.requests("/never")).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void startupSummaryReachesTheContainersOwnLog() {
+        // Balancer -> SLF4J -> slf4j-jdk14 -> java.util.logging -> the container's handlers.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(container.log())
+                .contains("[balancer] balancing 3 backends with round-robin: [" + a.url() + ", " + b.url() + ", " + c.url() + "]")
+                .contains("[balancer] balancing 2 backends with round-robin: [" + downA.url() + " down, " + downB.url() + " down]")
+                .contains("[api] balancing 2 backends with round-robin: [" + api1.url() + ", " + api2.url() + "]"));
+    }
+
+    @Test
+    @Order(7)
+    void undeployStopsTheBalancerAndRedeployBringsItBack() {
+        int stoppedBefore = count(container.log(), "[balancer] stopped");
+        int abcBefore = a.requests() + b.requests() + c.requests();
+
+        container.undeploy("balancer");
+        await().atMost(HOT_DEPLOY).untilAsserted(() -> assertThat(count(container.log(), "[balancer] stopped")).isEqualTo(stoppedBefore + 1));
+        await().atMost(HOT_DEPLOY).until(() -> Http.get(container.url("balancer") + "/gone").statusCode() != 200);
+        assertThat(a.requests() + b.requests() + c.requests()).isEqualTo(abcBefore);
+
+        container.deploy("balancer", Wars.BALANCER_WAR);
+        await().atMost(HOT_DEPLOY).ignoreExceptions().until(() -> Http.get(container.url("balancer") + "/back").statusCode() == 200);
+        assertRoundRobinOverABC();
+        assertThat(container.leakWarnings()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void undeployingEveryApplicationLeavesNoThreadBehindAndTheContainerStopsCleanly() {
+        assertThat(container.threadNames()).as("a running balancer has client threads").anyMatch(this::isBalancerThread);
+
+        for (String application : List.of("balancer", "", "two", "shop", "bad")) {
+            container.undeploy(application);
+        }
+        await().atMost(HOT_DEPLOY).untilAsserted(() ->
+                assertThat(container.threadNames()).noneMatch(this::isBalancerThread));
+        assertThat(container.leakWarnings()).isEmpty();
+
+        assertThat(container.stop(Duration.ofSeconds(60))).as("stopped in time").isTrue();
+        assertThat(container.leakWarnings()).isEmpty();
+        assertThat(container.console()).doesNotContain("Exception in thread");
+    }
+
+    private boolean isBalancerThread(String threadName) {
+        return BALANCER_THREAD.matcher(threadName).find();
+    }
+
+    private String okBody(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

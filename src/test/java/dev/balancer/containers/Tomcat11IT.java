@@ -1,0 +1,9 @@
+package dev.balancer.containers;
+
+/** balancer.war in Tomcat 11 (Servlet 6.1), from Maven Central. */
+class Tomcat11IT extends ContainerContract {
+    @Override
+    ServletContainer newContainer() {
+        return new TomcatContainer(Wars.required("tomcat11.version"));
+    }
+}
