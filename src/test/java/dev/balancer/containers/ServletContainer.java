@@ -16,7 +16,7 @@ import java.util.Map;
  * Applications are named by their context path without the slash; "" is the root application.
  */
 abstract class ServletContainer implements AutoCloseable {
-    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
 
     protected final Path home;
     protected final Path base;
