@@ -63,25 +63,35 @@ abstract class ContainerContract {
         shopApi = backend("shopApi");
         container = newContainer();
         Path wars = container.base.resolve("wars");
-        java.nio.file.Files.createDirectories(wars);
-
         container.deploy("balancer", Wars.BALANCER_WAR);
         container.deployRootFromExample(Wars.BALANCER_WAR, probedA.url() + ", " + probedB.url());
-        String twoPools = Wars.readString(Path.of("examples/two-pools/web.xml"));
-        twoPools = Wars.replaceSample(twoPools, ExampleValues.API_BACKENDS, api1.url() + ", " + api2.url());
-        twoPools = Wars.replaceSample(twoPools, ExampleValues.STATIC_BACKENDS, static1.url());
-        container.deploy("two", Wars.withWebXml(Wars.BALANCER_WAR, twoPools, wars.resolve("two.war")));
-        String shop = Wars.replaceSample(Wars.webXml(Wars.exampleWar()), ExampleValues.API_BACKENDS, shopApi.url());
-        container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shop, wars.resolve("shop.war")));
-        String bad = Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
-                "<init-param><param-name>strategy</param-name><param-value>fastest</param-value></init-param>\n"
-                        + "        <load-on-startup>");
-        container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, bad, wars.resolve("bad.war")));
+        container.deploy("two", Wars.withWebXml(Wars.BALANCER_WAR, twoPoolsWebXml(), wars.resolve("two.war")));
+        container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shopWebXml(), wars.resolve("shop.war")));
+        container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, badWebXml(), wars.resolve("bad.war")));
 
         // Only the root application sets healthCheckPath; the faster probe timing is for it.
         container.start(Map.of("balancer.backends", a.url() + "," + b.url() + "," + c.url(),
                 "balancer.shutdownDelay", "0s", "balancer.healthCheckInterval", PROBE_INTERVAL.toMillis() + "ms",
                 "balancer.healthCheckTimeout", PROBE_INTERVAL.toMillis() + "ms"));
+    }
+
+    /** examples/two-pools/web.xml with the test's backends. */
+    private String twoPoolsWebXml() {
+        String webXml = Wars.readString(Path.of("examples/two-pools/web.xml"));
+        webXml = Wars.replaceSample(webXml, ExampleValues.API_BACKENDS, api1.url() + ", " + api2.url());
+        return Wars.replaceSample(webXml, ExampleValues.STATIC_BACKENDS, static1.url());
+    }
+
+    /** The web.xml of the application built from examples/inside-a-webapp, with the test's API backend. */
+    private String shopWebXml() {
+        return Wars.replaceSample(Wars.webXml(Wars.exampleWar()), ExampleValues.API_BACKENDS, shopApi.url());
+    }
+
+    /** The stock web.xml with one init-param uncommented and set to a value Balancer rejects. */
+    private static String badWebXml() {
+        return Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
+                "<init-param><param-name>strategy</param-name><param-value>fastest</param-value></init-param>\n"
+                        + "        <load-on-startup>");
     }
 
     private TestBackend backend(String name) throws Exception {

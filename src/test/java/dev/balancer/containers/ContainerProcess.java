@@ -35,7 +35,10 @@ final class ContainerProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("BALANCER_") || name.startsWith("CATALINA_")
                 || name.equals("JAVA_OPTS") || name.equals("JETTY_BASE"));
         builder.environment().putAll(environment);
-        return new ContainerProcess(builder.start(), console);
+        ContainerProcess started = new ContainerProcess(builder.start(), console);
+        // Should the test JVM end without its @AfterAll (a fork timeout, Ctrl-C), the container goes with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop " + command.get(0)));
+        return started;
     }
 
     static Path java() {

@@ -42,6 +42,11 @@ final class Wars {
 
     /** A copy of {@code war} whose WEB-INF/web.xml is {@code webXml}; everything else unchanged. */
     static Path withWebXml(Path war, String webXml, Path target) {
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (ZipFile source = new ZipFile(war.toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
             for (ZipEntry entry : java.util.Collections.list(source.entries())) {
