@@ -97,7 +97,8 @@ final class TomcatContainer extends ServletContainer {
     @Override
     List<String> leakWarnings() {
         String everything = logFiles("").stream().map(ContainerProcess::read).collect(Collectors.joining("\n")) + console();
-        return everything.lines().filter(line -> LEAK_WARNING.matcher(line).find()).toList();
+        // The console repeats what the log files hold: report each warning once.
+        return everything.lines().filter(line -> LEAK_WARNING.matcher(line).find()).distinct().toList();
     }
 
     private List<Path> logFiles(String prefix) {
