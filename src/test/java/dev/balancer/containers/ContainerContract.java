@@ -157,7 +157,7 @@ abstract class ContainerContract {
 
     @Test
     @Order(3)
-    void twoServletsOnTwoPrefixesEachBalanceTheirOwnPool() {
+    void twoServletsOnTwoPrefixesEachHaveTheirOwnPoolAndMetrics() {
         List<String> api = Stream.generate(() -> Http.get(container.url("two") + "/api/orders?x=1")).limit(4)
                 .map(this::okBody).toList();
         String asset = okBody(Http.get(container.url("two") + "/static/app.css"));
@@ -171,6 +171,18 @@ abstract class ContainerContract {
         assertThat(api1.requests("/static/app.css") + api2.requests("/static/app.css")).isZero();
         assertThat(container.log()).contains("[api] balancing 2 backends with round-robin")
                 .contains("[static] balancing 1 backends with round-robin");
+
+        // Each servlet keeps its own metrics, under its own prefix (the test is a loopback client, so admin answers).
+        String apiMetrics = okBody(Http.get(container.url("two") + "/api/_balancer/metrics"));
+        String staticMetrics = okBody(Http.get(container.url("two") + "/static/_balancer/metrics"));
+        assertThat(apiMetrics).contains("pool=\"api\"", backendLabel(api1), backendLabel(api2))
+                .doesNotContain("pool=\"static\"", backendLabel(static1));
+        assertThat(staticMetrics).contains("pool=\"static\"", backendLabel(static1))
+                .doesNotContain("pool=\"api\"", backendLabel(api1), backendLabel(api2));
+    }
+
+    private static String backendLabel(TestBackend backend) {
+        return "backend=\"127.0.0.1:" + backend.port() + "\"";
     }
 
     @Test
