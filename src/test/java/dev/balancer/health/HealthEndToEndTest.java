@@ -255,8 +255,9 @@ class HealthEndToEndTest {
     void slowStartGrowsARecoveredBackendsShareGradually() throws Exception {
         List<TestBackend> backends = backends(2);
         TestBackend recovering = backends.get(1);
-        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "50ms",
-                "healthCheckTimeout", "50ms", "unhealthyThreshold", "1", "healthyThreshold", "1", "slowStart", "10s");
+        // Two failures in a row to go out: one probe slowed by a loaded machine must not restart the ramp.
+        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+                "healthCheckTimeout", "100ms", "unhealthyThreshold", "2", "healthyThreshold", "1", "slowStart", "10s");
         recovering.healthy(false);
         await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, recovering) == BackendStatus.UNHEALTHY);
         recovering.healthy(true);
@@ -284,7 +285,7 @@ class HealthEndToEndTest {
         TestBackend backup = backends.get(2);
         TestBalancer balancer = balancer(backends.get(0).url() + "," + backends.get(1).url() + "," + backup.url() + " backup",
                 "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
-                "unhealthyThreshold", "1", "healthyThreshold", "1");
+                "unhealthyThreshold", "2", "healthyThreshold", "1");
         for (int i = 0; i < 10; i++) {
             Http.get(balancer.url() + "/a");
         }
