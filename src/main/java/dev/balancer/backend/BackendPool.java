@@ -36,6 +36,9 @@ public final class BackendPool {
         this.name = name;
         this.strategy = strategy;
         this.clock = clock;
+        if (strategy instanceof AttemptObserver learner) {
+            observers.add(learner); // e.g. least-latency, which measures every attempt
+        }
         for (BackendSpec spec : specs) {
             states.put(new Backend(spec), initialState(spec));
         }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Every configuration key Balancer understands, with its default and meaning: the one list docs and checks derive from. */
 public enum ConfigKey {
     BACKENDS("backends", null, "comma-separated backends, each 'URL [weight=N] [backup] [down]' (required unless discovery=dns)"),
-    STRATEGY("strategy", "round-robin", "round-robin, random, least-connections, power-of-two, hash, or a class name"),
+    STRATEGY("strategy", "round-robin", "round-robin, random, least-connections, power-of-two, hash, least-latency, or a class name"),
     HASH_ON("hashOn", "client-ip", "key for strategy=hash: client-ip, uri, header:NAME or cookie:NAME"),
     STICKY_COOKIE("stickyCookie", null, "name of a cookie that pins a client to a backend (off when unset)"),
     HEALTH_CHECK_PATH("healthCheckPath", null, "path probed on every backend, e.g. /health (active checks off when unset)"),

@@ -22,6 +22,7 @@ public final class StrategyRegistry {
         byName.put("least-connections", config -> Strategy.leastConnections());
         byName.put("power-of-two", config -> Strategy.powerOfTwo());
         byName.put("hash", config -> Strategy.hash(HashKey.parse(config.hashOn(), config.trustForwardedFor())));
+        byName.put("least-latency", config -> Strategy.leastLatency(config.latencyDecay()));
     }
 
     /** Built-ins plus the providers visible to {@code loader} (in a web application: its class loader). */

@@ -1,0 +1,59 @@
+package dev.balancer.strategy;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One backend's response latency as a peak-EWMA, the estimator of Finagle's and Linkerd's latency-aware balancers.
+ * A sample above the estimate replaces it at once, so a slowdown counts from its first slow response. A lower sample
+ * pulls the estimate down by the weight {@code 1 - e^(-dt/tau)}, {@code dt} being the time since the previous sample,
+ * so recovery is believed over about {@code tau}, not from one lucky response. While no samples arrive, the value read
+ * fades toward zero with the same time constant: a backend avoided for being slow is tried again after a few
+ * {@code tau} and can show that it recovered.
+ *
+ * <p>Reads are lock-free and allocation-free; a sample replaces the immutable estimate with one compare-and-set.
+ */
+final class PeakEwma {
+    /** An estimate and the time it was made, replaced together so a reader never sees one without the other. */
+    private record Estimate(double nanos, long at) {}
+
+    private final double tauNanos;
+    private final AtomicReference<Estimate> estimate;
+
+    /**
+     * @param tauNanos     the decay time constant ({@code latencyDecay})
+     * @param initialNanos the starting estimate, or NaN for none: the backend then counts as not yet measured
+     * @param now          the clock's current reading, in nanoseconds
+     */
+    PeakEwma(double tauNanos, double initialNanos, long now) {
+        this.tauNanos = tauNanos;
+        this.estimate = new AtomicReference<>(Double.isNaN(initialNanos) ? null : new Estimate(initialNanos, now));
+    }
+
+    /** The estimate in nanoseconds, faded to {@code now}; NaN while nothing was measured. */
+    double nanos(long now) {
+        Estimate current = estimate.get();
+        return current == null ? Double.NaN : current.nanos() * decay(current, now);
+    }
+
+    /** Takes one response time into account. */
+    void observe(long sampleNanos, long now) {
+        while (true) {
+            Estimate current = estimate.get();
+            double next;
+            if (current == null || sampleNanos >= current.nanos()) {
+                next = sampleNanos;
+            } else {
+                double weight = decay(current, now);
+                next = current.nanos() * weight + sampleNanos * (1 - weight);
+            }
+            if (estimate.compareAndSet(current, new Estimate(next, now))) {
+                return;
+            }
+        }
+    }
+
+    /** {@code e^(-dt/tau)}; a clock read on another thread may lag the estimate's time by a little, hence the clamp. */
+    private double decay(Estimate estimate, long now) {
+        return Math.exp(-Math.max(0, now - estimate.at()) / tauNanos);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.balancer.strategy;
+
+import dev.balancer.backend.Backend;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Power of two choices (Mitzenmacher): draw two distinct backends at random and keep the better one by the subclass's
+ * measure. Nearly as good as always taking the best, O(1) at any pool size, and without every balancer replica
+ * herding onto the same "best" backend at once.
+ */
+abstract class TwoChoicesPicker implements Picker {
+    final Backend[] backends;
+    private final Supplier<? extends RandomGenerator> random;
+
+    /** @param random per call, the generator to draw from: {@code ThreadLocalRandom::current} in production, seeded in tests */
+    TwoChoicesPicker(List<Backend> list, Supplier<? extends RandomGenerator> random) {
+        this.backends = list.toArray(Backend[]::new);
+        this.random = random;
+    }
+
+    @Override
+    public final Backend pick(HttpServletRequest request) {
+        int n = backends.length;
+        if (n == 1) {
+            return backends[0];
+        }
+        RandomGenerator generator = random.get();
+        int first = generator.nextInt(n);
+        int second = generator.nextInt(n - 1);
+        if (second >= first) {
+            second++;
+        }
+        return better(second, first) ? backends[second] : backends[first];
+    }
+
+    /** True when the backend at {@code candidate} should be preferred to the one at {@code incumbent}; ties keep the incumbent. */
+    abstract boolean better(int candidate, int incumbent);
+}

@@ -1,0 +1,56 @@
+package dev.balancer.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** The estimator alone, on a clock the test moves: every expected value is computed by hand from the definition. */
+class PeakEwmaTest {
+    private static final double TAU = 10e9;
+    private static final long MS = 1_000_000;
+
+    @Test
+    void isUnmeasuredUntilTheFirstSampleWhichItTakesAsItIs() {
+        PeakEwma latency = new PeakEwma(TAU, Double.NaN, 0);
+        assertThat(latency.nanos(0)).isNaN();
+        latency.observe(7 * MS, 0);
+        assertThat(latency.nanos(0)).isEqualTo(7 * MS);
+    }
+
+    @Test
+    void aHigherSampleReplacesTheEstimateAtOnce() {
+        PeakEwma latency = new PeakEwma(TAU, 5 * MS, 0);
+        latency.observe(200 * MS, 1);
+        assertThat(latency.nanos(1)).isEqualTo(200 * MS);
+    }
+
+    @Test
+    void aLowerSampleWeighsByTheTimeSinceThePreviousOne() {
+        PeakEwma latency = new PeakEwma(TAU, 100 * MS, 0);
+        long oneTau = (long) TAU;
+        latency.observe(10 * MS, oneTau);
+        double weight = Math.exp(-1);
+        assertThat(latency.nanos(oneTau)).isCloseTo(100 * MS * weight + 10 * MS * (1 - weight), within(1.0));
+
+        // A moment later, a low sample hardly moves it: one quick answer does not prove a recovery.
+        double before = latency.nanos(oneTau);
+        latency.observe(1 * MS, oneTau + MS);
+        assertThat(latency.nanos(oneTau + MS)).isGreaterThan(before * 0.999);
+    }
+
+    @Test
+    void withoutSamplesTheValueFadesTowardZeroWithTimeConstantTau() {
+        PeakEwma latency = new PeakEwma(TAU, 200 * MS, 0);
+        assertThat(latency.nanos((long) TAU)).isCloseTo(200 * MS * Math.exp(-1), within(1.0));
+        assertThat(latency.nanos((long) (5 * TAU))).isCloseTo(200 * MS * Math.exp(-5), within(1.0));
+        // Reading changes nothing: the same instant reads the same value.
+        assertThat(latency.nanos((long) TAU)).isCloseTo(200 * MS * Math.exp(-1), within(1.0));
+    }
+
+    @Test
+    void aClockReadingBehindTheEstimateDoesNotInflateIt() {
+        PeakEwma latency = new PeakEwma(TAU, 50 * MS, 1000);
+        assertThat(latency.nanos(999)).isEqualTo(50 * MS);
+    }
+}
