@@ -66,6 +66,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     private BalancerConfig config;
     private BackendPool pool;
+    private StickySessions sticky;
     private String displayName;
     private HealthChecks health;
     private Admin admin;
@@ -101,6 +102,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
         admin = new Admin(config, pool);
         requestEnd = admin.tracksRequests() ? new RequestEnd(admin) : null;
+        sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
         super.init();
         health = HealthChecks.start(pool, getHttpClient(), config);
         LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
@@ -205,7 +207,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             return;
         }
         PoolSnapshot snapshot = pool.snapshot();
-        Backend backend = snapshot.pick(request);
+        Backend backend = sticky == null ? null : sticky.pinned(request, snapshot);
+        if (backend == null) {
+            backend = snapshot.pick(request);
+        }
         if (backend == null) {
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
             ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorResponses.NO_HEALTHY_BACKEND);
@@ -463,6 +468,15 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                 super.onBegin(proxyResponse);
             }
         };
+    }
+
+    /** With sticky sessions, the response names the backend that actually answered (after any retry). */
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        if (sticky != null) {
+            sticky.onResponse(clientRequest, proxyResponse, exchange(clientRequest).backend());
+        }
     }
 
     @Override
