@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,7 @@ public final class TestBackend implements AutoCloseable {
     private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold = new CountDownLatch(1);
     private volatile long delayMillis;
+    private volatile Semaphore workers;
     private volatile Consumer<Long> onBodyBytes = n -> {};
     private volatile boolean healthy = true;
     private final Map<String, AtomicInteger> requestIds = new ConcurrentHashMap<>();
@@ -103,6 +105,15 @@ public final class TestBackend implements AutoCloseable {
         this.delayMillis = millis;
     }
 
+    /**
+     * Serves at most {@code n} requests at a time, the others wait their turn (in arrival order): a server with a
+     * fixed number of workers, whose latency grows with queueing once offered more than it can serve. Set before
+     * sending requests.
+     */
+    public void workers(int n) {
+        this.workers = new Semaphore(n, true);
+    }
+
     /** Called with the running body byte count while a request body arrives. */
     public void onBodyBytes(Consumer<Long> listener) {
         this.onBodyBytes = listener;
@@ -141,9 +152,19 @@ public final class TestBackend implements AutoCloseable {
             if (requestId != null) {
                 requestIds.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
             }
+            Semaphore capacity = workers;
             try {
-                if (delayMillis > 0) {
-                    Thread.sleep(delayMillis);
+                if (capacity != null) {
+                    capacity.acquire();
+                }
+                try {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
+                } finally {
+                    if (capacity != null) {
+                        capacity.release();
+                    }
                 }
                 if (path.equals("/hold")) {
                     holding.incrementAndGet();
