@@ -2,12 +2,13 @@ package dev.balancer.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.strategy.StrategyRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists every key the code reads, with the code's default. */
+/** The docs list what the code has: every key with its default, every built-in strategy. */
 class DocsMatchCodeTest {
 
     @Test
@@ -17,5 +18,18 @@ class DocsMatchCodeTest {
             String defaultCell = key.defaultValue() == null ? "—" : "`" + key.defaultValue() + "`";
             assertThat(readme).contains("| `" + key.key() + "` | " + defaultCell + " |");
         }
+    }
+
+    @Test
+    void everyBuiltInStrategyIsDocumentedInTheReadmeTheGuideAndTheKeysMeaning() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String guide = Files.readString(Path.of("docs/strategies.md"));
+        // A loader that sees no StrategyProvider files: the built-ins only, not the example on the test classpath.
+        for (String name : StrategyRegistry.load(new ClassLoader(null) {}).names()) {
+            assertThat(readme).contains("| `" + name + "` |");
+            assertThat(guide).contains("`" + name + "`");
+            assertThat(ConfigKey.STRATEGY.meaning()).contains(name);
+        }
+        assertThat(readme).contains("(docs/strategies.md)");
     }
 }
