@@ -1,5 +1,6 @@
 package dev.balancer.bench;
 
+import dev.balancer.backend.AttemptObserver;
 import dev.balancer.backend.Backend;
 import dev.balancer.config.BackendSpec;
 import dev.balancer.strategy.HashKey;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class PickBenchmark {
-    @Param({"round-robin", "random", "least-connections", "power-of-two", "hash"})
+    @Param({"round-robin", "random", "least-connections", "power-of-two", "least-latency", "hash"})
     public String strategy;
 
     @Param({"3", "100", "1000"})
@@ -62,9 +64,16 @@ public class PickBenchmark {
             case "random" -> Strategy.random();
             case "least-connections" -> Strategy.leastConnections();
             case "power-of-two" -> Strategy.powerOfTwo();
+            case "least-latency" -> Strategy.leastLatency(Duration.ofSeconds(10));
             default -> Strategy.hash(HashKey.parse("header:X-User", false));
         };
         picker = chosen.newPicker(pool);
+        if (chosen instanceof AttemptObserver learner) {
+            // Every backend measured (1-5 ms), so the pick compares estimates rather than "not measured yet".
+            for (int i = 0; i < backends; i++) {
+                learner.attemptEnded(pool.get(i), 200, (1 + i % 5) * 1_000_000L, null);
+            }
+        }
     }
 
     /** Each thread is one client with its own key, as hash strategies see it. */
