@@ -8,6 +8,7 @@ import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.Strategy;
 import dev.balancer.strategy.StrategyRegistry;
@@ -72,6 +73,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     private Admin admin;
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
+    private Discovery discovery;
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -104,9 +106,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         requestEnd = admin.tracksRequests() ? new RequestEnd(admin) : null;
         sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
         super.init();
+        discovery = Discovery.start(pool, config);
         health = HealthChecks.start(pool, getHttpClient(), config);
-        LOG.info("[{}] balancing {} backends with {}: {}", displayName, config.backends().size(), config.strategy(),
-                summary(config.backends()));
+        LOG.info("[{}] balancing {} backends with {}: {}", displayName, pool.snapshot().members().size(), config.strategy(),
+                summary(pool.snapshot().members()));
     }
 
     /** The first few backends, enough for a log line that stays one line with hundreds of them. */
@@ -162,6 +165,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         client.setMaxRequestsQueuedPerDestination(2 * config.maxConnectionsPerBackend());
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setIdleTimeout(config.idleTimeout().toMillis());
+        // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
+        client.setDestinationIdleTimeout(config.idleTimeout().toMillis() * 2);
         setTimeout(config.timeout().toMillis());
         try {
             client.start();
@@ -620,6 +625,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     public void destroy() {
+        if (discovery != null) {
+            discovery.close();
+        }
         if (health != null) {
             health.close();
         }

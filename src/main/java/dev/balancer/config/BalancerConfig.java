@@ -57,6 +57,9 @@ public record BalancerConfig(
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(b|kb|kib|mb|mib|gb|gib)?");
+    /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; a trailing dot is allowed. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     private static final Pattern HASH_ON_FORMAT = Pattern.compile("client-ip|uri|(header|cookie):[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public static BalancerConfig from(ConfigSources sources) {
@@ -68,8 +71,10 @@ public record BalancerConfig(
             throw new ConfigException(BACKENDS.key(), sources.get(BACKENDS),
                     "at least one backend is required, e.g. backends=http://127.0.0.1:8081,http://127.0.0.1:8082 (or discovery=dns)");
         }
-        if (discovery == Discovery.DNS && (discoveryHost == null || discoveryHost.isBlank())) {
-            throw new ConfigException(DISCOVERY_HOST.key(), discoveryHost, "a host name is required when discovery=dns");
+        if (discovery == Discovery.DNS && (discoveryHost == null || !HOST_NAME.matcher(discoveryHost).matches())) {
+            throw new ConfigException(DISCOVERY_HOST.key(), discoveryHost,
+                    "a host name such as my-app.default.svc.cluster.local is required when discovery=dns"
+                            + " (no scheme, no port: the port is discoveryPort)");
         }
         String strategy = sources.get(STRATEGY);
         if (strategy.isEmpty()) {

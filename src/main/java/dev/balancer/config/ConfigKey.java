@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Every configuration key Balancer understands, with its default and meaning: the one list docs and checks derive from. */
 public enum ConfigKey {
-    BACKENDS("backends", null, "comma-separated backends, each 'URL [weight=N] [backup] [down]' (required unless discovery=dns)"),
+    BACKENDS("backends", null, "comma-separated backends, each 'URL [weight=N] [backup] [down]' (required unless discovery=dns; with dns, the set used until a resolution succeeds)"),
     STRATEGY("strategy", "round-robin", "round-robin, random, least-connections, power-of-two, hash, least-latency, or a class name"),
     HASH_ON("hashOn", "client-ip", "key for strategy=hash: client-ip, uri, header:NAME or cookie:NAME"),
     STICKY_COOKIE("stickyCookie", null, "name of a cookie that pins a client to a backend (off when unset)"),
@@ -25,7 +25,7 @@ public enum ConfigKey {
     IDLE_TIMEOUT("idleTimeout", "30s", "idle time of a connection (backend side, and client side in the runnable jar)"),
     TRUST_FORWARDED_FOR("trustForwardedFor", "false", "use the client's X-Forwarded-For for hashing and logs, and append to it"),
     DISCOVERY("discovery", "static", "static (the backends list) or dns (resolve discoveryHost)"),
-    DISCOVERY_HOST("discoveryHost", null, "host name resolved when discovery=dns, one backend per address"),
+    DISCOVERY_HOST("discoveryHost", null, "host name resolved when discovery=dns, one backend per A/AAAA address (a headless Service)"),
     DISCOVERY_PORT("discoveryPort", "80", "backend port when discovery=dns"),
     DISCOVERY_INTERVAL("discoveryInterval", "10s", "time between DNS resolutions"),
     LATENCY_DECAY("latencyDecay", "10s", "window of the peak-EWMA latency used by least-latency"),
@@ -38,7 +38,7 @@ public enum ConfigKey {
     ADMIN_PATH("adminPath", "/_balancer", "path prefix of the admin endpoints"),
     ADMIN_TOKEN("adminToken", null, "bearer token for admin endpoints; without it they answer only loopback clients"),
     ACCESS_LOG("accessLog", "false", "one line per request to SLF4J logger dev.balancer.access"),
-    SHUTDOWN_DELAY("shutdownDelay", "5s", "on stop: health turns 503, then wait this long before closing"),
+    SHUTDOWN_DELAY("shutdownDelay", "5s", "on stop: health turns 503 while traffic is still served this long, then the listener closes (runnable jar)"),
     SHUTDOWN_TIMEOUT("shutdownTimeout", "30s", "on stop: time in-flight requests get to finish"),
     PORT("port", "8080", "listening port (runnable jar only)"),
     HOST("host", "0.0.0.0", "listening address (runnable jar only)");
