@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -74,6 +75,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
     private Discovery discovery;
+    private final Drain drain = new Drain();
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -117,6 +119,23 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         int shown = Math.min(backends.size(), 5);
         String head = backends.subList(0, shown).toString();
         return backends.size() == shown ? head : head + " and " + (backends.size() - shown) + " more";
+    }
+
+    /**
+     * Starts a graceful stop: from now on readiness ({@code /_balancer/health}) must answer 503, so load balancers
+     * stop sending new traffic, while requests still arriving are served as usual. Idempotent. The runnable jar calls
+     * it on SIGTERM, {@link #destroy()} calls it in a servlet container.
+     */
+    public void beginShutdown() {
+        if (drain.begin()) {
+            LOG.info("[{}] shutting down: readiness reports 503 from now on; {} proxied requests in flight", displayName,
+                    drain.inFlight());
+        }
+    }
+
+    /** True once {@link #beginShutdown()} was called: readiness must report 503 even with healthy backends. */
+    public boolean isShuttingDown() {
+        return drain.isShuttingDown();
     }
 
     private static ConfigSources sources(ServletConfig servletConfig) {
@@ -459,6 +478,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (!hasContent(clientRequest)) {
             proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
         }
+        if (exchange.retries() == 0) {
+            drain.started();
+            clientRequest.getAsyncContext().addListener(drain.tracker);
+        }
         pool.attemptStarted(exchange.backend());
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
@@ -623,15 +646,34 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
     }
 
+    /**
+     * The container stops the servlet: readiness turns 503, and proxied requests still in flight get up to
+     * {@code shutdownTimeout} to finish before the HTTP client, and with it every backend connection, stops.
+     */
     @Override
     public void destroy() {
+        beginShutdown();
         if (discovery != null) {
             discovery.close();
         }
         if (health != null) {
             health.close();
         }
+        if (config != null) {
+            awaitInFlight(config.shutdownTimeout());
+        }
         super.destroy();
         LOG.info("[{}] stopped", displayName);
+    }
+
+    private void awaitInFlight(Duration timeout) {
+        try {
+            if (!drain.await(timeout)) {
+                LOG.warn("[{}] {} proxied requests still in flight after shutdownTimeout {} ms: cut off", displayName,
+                        drain.inFlight(), timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -26,10 +26,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        // Explicitly: after a graceful stop on SIGTERM the status is 0, whatever threads a library left behind.
+        System.exit(run(args, System.out, System.err));
     }
 
     /** Starts the balancer and waits until it stops; returns the exit status. */
@@ -57,8 +55,10 @@ public final class Main {
             demo.start();
         }
         StandaloneServer server = new StandaloneServer(config).start();
+        ShutdownSignals.install(server::shutdownGracefully, server::stop);
         LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.host(), server.port(),
-                config.strategy(), config.backends().isEmpty() ? "discovered backends" : config.backends());
+                config.strategy(), config.discovery() == BalancerConfig.Discovery.DNS
+                        ? "the addresses of " + config.discoveryHost() + ":" + config.discoveryPort() : config.backends());
         server.join();
         if (demo != null) {
             demo.stop();

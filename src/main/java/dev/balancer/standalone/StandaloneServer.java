@@ -2,6 +2,7 @@ package dev.balancer.standalone;
 
 import dev.balancer.BalancingProxyServlet;
 import dev.balancer.config.BalancerConfig;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -10,15 +11,29 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Balancer on an embedded Jetty: one connector, the balancing servlet at {@code /*}. */
 public final class StandaloneServer {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
+
+    /** How the shutdown delay is waited out; tests end it when they choose (a clock seam, nothing more). */
+    interface Pause {
+        void await(Duration delay) throws InterruptedException;
+    }
+
+    private final BalancerConfig config;
     private final Server server;
     private final ServerConnector connector;
     private final BalancingProxyServlet servlet;
     private final ServletHolder holder;
 
+    /** Set once a stop began; guarded by this. */
+    private boolean shutDown;
+
     public StandaloneServer(BalancerConfig config) {
+        this.config = config;
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("balancer");
         server = new Server(threads);
@@ -41,9 +56,11 @@ public final class StandaloneServer {
         context.addServlet(holder, "/*");
         context.getServletHandler().setStartWithUnavailable(false);
 
+        // Stopping is graceful: the connector stops accepting, in-flight requests get shutdownTimeout to finish.
         server.setHandler(new GracefulHandler(context));
         server.setStopTimeout(config.shutdownTimeout().toMillis());
-        server.setStopAtShutdown(true);
+        // Not Jetty's own shutdown hook: it would close the connector at once, without the shutdown delay.
+        server.setStopAtShutdown(false);
     }
 
     /** Starts listening; fails (and stops again) when the servlet could not start. */
@@ -62,8 +79,38 @@ public final class StandaloneServer {
         return this;
     }
 
-    public void stop() throws Exception {
+    /** Stops without the shutdown delay (in-flight requests still get shutdownTimeout). */
+    public synchronized void stop() throws Exception {
+        shutDown = true;
+        servlet.beginShutdown();
         server.stop();
+    }
+
+    /**
+     * What SIGTERM does: readiness turns 503 at once while traffic is still served for {@code shutdownDelay}, so
+     * Kubernetes (or any load balancer) takes this instance out of its endpoints first; then the connector stops
+     * accepting and in-flight requests get up to {@code shutdownTimeout} to finish. Idempotent; a second caller
+     * waits until the first is done.
+     */
+    public void shutdownGracefully() throws Exception {
+        shutdownGracefully(delay -> Thread.sleep(delay.toMillis()));
+    }
+
+    synchronized void shutdownGracefully(Pause pause) throws Exception {
+        if (shutDown) {
+            return;
+        }
+        shutDown = true;
+        servlet.beginShutdown();
+        LOG.info("Stopping: still serving for shutdownDelay {} ms, then closing the listener; in-flight requests get up to {} ms",
+                config.shutdownDelay().toMillis(), config.shutdownTimeout().toMillis());
+        try {
+            pause.await(config.shutdownDelay());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        LOG.info("Stopped");
     }
 
     public void join() throws InterruptedException {

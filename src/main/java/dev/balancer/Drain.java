@@ -1,0 +1,77 @@
+package dev.balancer;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The servlet's side of a graceful stop: whether it is shutting down (readiness reports 503 from then on), and the
+ * proxied requests it still owes an answer. A proxied request leaves {@code service()} long before it is answered,
+ * so a container may destroy the servlet while requests are in flight; {@link #await} lets them finish first.
+ */
+final class Drain {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean shuttingDown;
+
+    /** Counts a proxied request until its asynchronous cycle completes, whatever the outcome. */
+    final AsyncListener tracker = new AsyncListener() {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            ended();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // onComplete follows
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // onComplete follows
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not re-registered: one count per request
+        }
+    };
+
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    private void ended() {
+        if (inFlight.decrementAndGet() == 0 && shuttingDown) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Returns true the first time only. */
+    synchronized boolean begin() {
+        if (shuttingDown) {
+            return false;
+        }
+        shuttingDown = true;
+        return true;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Waits until no proxied request is in flight, or the timeout passed; returns whether none is left. */
+    synchronized boolean await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); inFlight.get() > 0 && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return inFlight.get() == 0;
+    }
+}
