@@ -1,0 +1,223 @@
+package dev.balancer.kubernetes;
+
+import static dev.balancer.kubernetes.Manifests.asList;
+import static dev.balancer.kubernetes.Manifests.asMap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigKey;
+import dev.balancer.config.ConfigSources;
+import dev.balancer.kubernetes.Manifests.Resource;
+import dev.balancer.testing.Dockerfile;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** examples/kubernetes fits together: with itself, with Balancer's configuration keys and admin API, and with the image. */
+class ManifestsTest {
+    /**
+     * The admin API's endpoints below adminPath (DESIGN.md: page, status, metrics, health). Readiness must use health,
+     * which answers every client; the others answer only loopback unless adminToken is set.
+     */
+    private static final Set<String> ADMIN_ENDPOINTS = Set.of("/", "/status", "/metrics", "/health");
+    /** How long cluster DNS (CoreDNS) lets a Service record be cached. */
+    private static final Duration CLUSTER_DNS_TTL = Duration.ofSeconds(5);
+
+    private static Manifests manifests;
+    private static Resource balancer;
+    private static Map<String, Object> balancerContainer;
+    private static BalancerConfig config;
+
+    @BeforeAll
+    static void load() throws Exception {
+        manifests = Manifests.load();
+        balancer = manifests.get("Deployment", "balancer");
+        balancerContainer = containers(balancer).get(0);
+        config = BalancerConfig.from(new ConfigSources().addEnvironment(environment(balancerContainer)));
+    }
+
+    private static List<Map<String, Object>> containers(Resource deployment) {
+        return asList(deployment.at("spec", "template", "spec", "containers"));
+    }
+
+    private static Map<String, Object> podLabels(Resource deployment) {
+        return deployment.map("spec", "template", "metadata", "labels");
+    }
+
+    /** What a container sees as environment: its ConfigMaps (envFrom) and its own env entries. */
+    private static Map<String, String> environment(Map<String, Object> container) {
+        Map<String, String> environment = new HashMap<>();
+        for (Map<String, Object> source : asList(container.get("envFrom"))) {
+            String configMap = (String) Manifests.at(source, "configMapRef", "name");
+            manifests.get("ConfigMap", configMap).map("data").forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        }
+        for (Map<String, Object> variable : asList(container.get("env"))) {
+            if (variable.get("value") != null) {
+                environment.put((String) variable.get("name"), String.valueOf(variable.get("value")));
+            }
+        }
+        return environment;
+    }
+
+    private static Resource deploymentSelectedBy(Resource service) {
+        Map<String, Object> selector = service.map("spec", "selector");
+        List<Resource> selected = manifests.ofKind("Deployment").stream()
+                .filter(d -> podLabels(d).entrySet().containsAll(selector.entrySet())).toList();
+        assertThat(selected).as("Deployments whose pods Service " + service.name() + " selects").hasSize(1);
+        return selected.get(0);
+    }
+
+    private static boolean portMatches(Object targetPort, Map<String, Object> containerPort) {
+        return targetPort.equals(containerPort.get("containerPort")) || targetPort.equals(containerPort.get("name"));
+    }
+
+    private static int containerPortOf(Resource deployment, Object port) {
+        return containers(deployment).stream().flatMap(c -> asList(c.get("ports")).stream())
+                .filter(p -> portMatches(port, p)).map(p -> (Integer) p.get("containerPort")).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port " + port + " in " + deployment.name()));
+    }
+
+    @Test
+    void theClassicSetupMyAppBehindBalancerReplicasBehindALoadBalancerOnPort80() {
+        Resource myApp = manifests.get("Deployment", "my-app");
+        assertThat(myApp.at("spec", "replicas")).isEqualTo(3);
+        assertThat(podLabels(myApp)).containsEntry("app", "my-app");
+        assertThat(manifests.get("Service", "my-app").at("spec", "clusterIP")).as("headless").isEqualTo("None");
+
+        assertThat(balancer.at("spec", "replicas")).isEqualTo(2);
+        Resource service = manifests.get("Service", "balancer");
+        assertThat(service.at("spec", "type")).isEqualTo("LoadBalancer");
+        assertThat(asList(service.at("spec", "ports"))).singleElement()
+                .satisfies(port -> assertThat(port).containsEntry("port", 80).containsEntry("targetPort", 8080));
+        assertThat(deploymentSelectedBy(service)).isEqualTo(balancer);
+    }
+
+    @Test
+    void everyServiceSelectsOneDeploymentsPodsAndTargetsAContainerPortOfThem() {
+        assertThat(manifests.ofKind("Service")).hasSize(2);
+        for (Resource service : manifests.ofKind("Service")) {
+            Resource deployment = deploymentSelectedBy(service);
+            for (Map<String, Object> port : asList(service.at("spec", "ports"))) {
+                Object target = port.getOrDefault("targetPort", port.get("port"));
+                containerPortOf(deployment, target);
+            }
+        }
+        for (Resource deployment : manifests.ofKind("Deployment")) {
+            assertThat(podLabels(deployment)).as(deployment.name() + " selector matches its pod labels")
+                    .containsAllEntriesOf(deployment.map("spec", "selector", "matchLabels"));
+        }
+    }
+
+    @Test
+    void everyEnvironmentVariableIsAValidConfigurationKeyWithAValidValue() {
+        Set<String> known = Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
+        assertThat(environment(balancerContainer).keySet()).isNotEmpty().allSatisfy(name -> assertThat(known).contains(name));
+        // Parsing them the way the jar does succeeded in load(); these are the values that matter here.
+        assertThat(config.discovery()).isEqualTo(BalancerConfig.Discovery.DNS);
+        assertThat(config.port()).isEqualTo(containerPortOf(balancer, "http"));
+    }
+
+    @Test
+    void dnsDiscoveryNamesTheHeadlessServiceAndThePodsPort() {
+        Resource headless = manifests.get("Service", config.discoveryHost().split("\\.")[0]);
+        assertThat(headless.at("spec", "clusterIP")).isEqualTo("None");
+        // A headless Service has no port mapping: DNS gives pod addresses, so discoveryPort is the pods' own port.
+        Resource pods = deploymentSelectedBy(headless);
+        Object target = asList(headless.at("spec", "ports")).get(0).get("targetPort");
+        assertThat(config.discoveryPort()).isEqualTo(containerPortOf(pods, target));
+    }
+
+    @Test
+    void probesUseTheAdminApiAndNoticeShutdownBeforeTheListenerCloses() {
+        Map<String, Object> readiness = asMap(balancerContainer.get("readinessProbe"));
+        assertThat(Manifests.at(readiness, "httpGet", "path")).isEqualTo(config.adminPath() + "/health");
+        assertThat(balancerContainer.get("livenessProbe")).isNotNull();
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            Object path = Manifests.at(balancerContainer, probe, "httpGet", "path");
+            if (path != null) {
+                assertThat((String) path).startsWith(config.adminPath());
+                assertThat(ADMIN_ENDPOINTS).contains(((String) path).substring(config.adminPath().length()));
+            }
+            Object port = Manifests.at(balancerContainer, probe, "httpGet", "port");
+            Object tcpPort = Manifests.at(balancerContainer, probe, "tcpSocket", "port");
+            for (Object p : new Object[] {port, tcpPort}) {
+                if (p != null) {
+                    assertThat(containerPortOf(balancer, p)).isEqualTo(config.port());
+                }
+            }
+        }
+        // Readiness must see the 503 well within the shutdown delay, while traffic is still served.
+        int period = (Integer) readiness.getOrDefault("periodSeconds", 10);
+        int failures = (Integer) readiness.getOrDefault("failureThreshold", 3);
+        assertThat(Duration.ofSeconds((long) period * failures)).isLessThan(config.shutdownDelay());
+    }
+
+    @Test
+    void gracePeriodsCoverTheShutdownDelays() {
+        long balancerGrace = ((Integer) balancer.at("spec", "template", "spec", "terminationGracePeriodSeconds"));
+        Duration balancerNeeds = config.shutdownDelay().plus(config.shutdownTimeout()).plus(preStopSleep(balancerContainer));
+        assertThat(Duration.ofSeconds(balancerGrace)).isGreaterThan(balancerNeeds);
+
+        // A leaving pod must keep serving until every balancer noticed it left DNS.
+        Resource myApp = manifests.get("Deployment", "my-app");
+        Duration podServesOn = preStopSleep(containers(myApp).get(0));
+        assertThat(podServesOn).isGreaterThanOrEqualTo(config.discoveryInterval().plus(CLUSTER_DNS_TTL));
+        long podGrace = ((Integer) myApp.at("spec", "template", "spec", "terminationGracePeriodSeconds"));
+        assertThat(Duration.ofSeconds(podGrace)).isGreaterThan(podServesOn);
+    }
+
+    private static Duration preStopSleep(Map<String, Object> container) {
+        Object seconds = Manifests.at(container, "lifecycle", "preStop", "sleep", "seconds");
+        return seconds == null ? Duration.ZERO : Duration.ofSeconds((Integer) seconds);
+    }
+
+    /**
+     * Kubernetes gives every pod {@code NAME_PORT=tcp://ip:port} and friends for each Service in its namespace, so
+     * a Service named "balancer" injects BALANCER_PORT, which Balancer would read as its port key.
+     */
+    @Test
+    void noServiceLinkVariableShadowsAConfigurationKey() {
+        Set<String> keys = Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
+        for (Resource deployment : manifests.ofKind("Deployment")) {
+            boolean runsBalancer = containers(deployment).stream()
+                    .anyMatch(c -> environment(c).keySet().stream().anyMatch(keys::contains));
+            if (!runsBalancer || Boolean.FALSE.equals(deployment.at("spec", "template", "spec", "enableServiceLinks"))) {
+                continue;
+            }
+            for (Resource service : manifests.ofKind("Service")) {
+                String prefix = service.name().toUpperCase(Locale.ROOT).replace('-', '_');
+                for (String linked : List.of(prefix + "_PORT", prefix + "_SERVICE_HOST", prefix + "_SERVICE_PORT")) {
+                    assertThat(keys).as(deployment.name() + " gets " + linked + " from Service " + service.name()
+                            + "; set enableServiceLinks: false").doesNotContain(linked);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyContainerHasResourceRequestsAndLimits() {
+        for (Resource deployment : manifests.ofKind("Deployment")) {
+            for (Map<String, Object> container : containers(deployment)) {
+                assertThat(asMap(Manifests.at(container, "resources", "requests"))).as(deployment.name())
+                        .containsKeys("cpu", "memory");
+                assertThat(asMap(Manifests.at(container, "resources", "limits"))).as(deployment.name()).containsKey("memory");
+            }
+        }
+    }
+
+    @Test
+    void theBalancerPodRunsTheImageOfTheDockerfileAsItsUser() throws Exception {
+        Dockerfile dockerfile = Dockerfile.read();
+        assertThat((String) balancerContainer.get("image")).startsWith("balancer:");
+        assertThat(dockerfile.last("EXPOSE")).isEqualTo(String.valueOf(containerPortOf(balancer, "http")));
+        String uid = dockerfile.last("USER").split(":")[0];
+        assertThat(balancer.at("spec", "template", "spec", "securityContext", "runAsUser")).isEqualTo(Integer.parseInt(uid));
+    }
+}
