@@ -104,7 +104,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             throw new ServletException(e.getMessage(), new UnavailableException(e.getMessage()));
         }
         pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
-        admin = new Admin(config, pool);
+        admin = new Admin(config, pool, this::isShuttingDown);
         requestEnd = admin.tracksRequests() ? new RequestEnd(admin) : null;
         sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
         super.init();

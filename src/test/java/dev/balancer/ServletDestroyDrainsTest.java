@@ -36,6 +36,7 @@ class ServletDestroyDrainsTest {
             CompletableFuture<Void> destroyed = CompletableFuture.runAsync(balancer.servlet()::destroy);
             await().atMost(Duration.ofSeconds(5)).until(() -> balancer.servlet().isShuttingDown());
             assertThat(destroyed).isNotDone();
+            assertThat(Http.get(balancer.url() + "/_balancer/health").statusCode()).isEqualTo(503);
 
             backend.release();
             HttpResponse<String> finished = slow.get(10, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import dev.balancer.strategy.HashKey;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Operability of one balancer servlet: the admin endpoints under {@code adminPath} (status page, status JSON,
@@ -23,14 +24,16 @@ public final class Admin {
     private final boolean accessLog;
     private final boolean trustForwardedFor;
 
-    public Admin(BalancerConfig config, BackendPool pool) {
+    /** @param shuttingDown whether the balancer is stopping: health then answers 503 whatever the backends */
+    public Admin(BalancerConfig config, BackendPool pool, BooleanSupplier shuttingDown) {
         this.prefix = config.adminPath();
         this.accessLog = config.accessLog();
         this.trustForwardedFor = config.trustForwardedFor();
         if (config.admin()) {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
             PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
-            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(config.adminToken()), config.strategy());
+            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(config.adminToken()), config.strategy(),
+                    shuttingDown);
         } else {
             metrics = null;
             endpoints = null;

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,8 +31,11 @@ final class AdminEndpoints {
     private final AdminAccess access;
     private final String strategy;
     private final StatusPage page = new StatusPage();
+    private final BooleanSupplier shuttingDown;
 
-    AdminEndpoints(BackendPool pool, PoolTelemetry telemetry, BalancerMetrics metrics, AdminAccess access, String strategy) {
+    AdminEndpoints(BackendPool pool, PoolTelemetry telemetry, BalancerMetrics metrics, AdminAccess access, String strategy,
+                   BooleanSupplier shuttingDown) {
+        this.shuttingDown = shuttingDown;
         this.pool = pool;
         this.telemetry = telemetry;
         this.metrics = metrics;
@@ -81,11 +85,13 @@ final class AdminEndpoints {
         }
     }
 
+    /** Readiness: up while a backend is available, unless a stop began (then load balancers must look elsewhere). */
     private void health(HttpServletRequest request, HttpServletResponse response) throws IOException {
         int available = pool.snapshot().available().size();
-        String body = new Json().beginObject().field("status", available > 0 ? "up" : "down")
-                .field("available", available).endObject().toString();
-        send(request, response, available > 0 ? 200 : 503, "application/json", body);
+        boolean stopping = shuttingDown.getAsBoolean();
+        String status = stopping ? "shutting down" : available > 0 ? "up" : "down";
+        String body = new Json().beginObject().field("status", status).field("available", available).endObject().toString();
+        send(request, response, !stopping && available > 0 ? 200 : 503, "application/json", body);
     }
 
     private void metrics(HttpServletRequest request, HttpServletResponse response) throws IOException {

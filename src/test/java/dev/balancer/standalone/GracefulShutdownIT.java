@@ -27,6 +27,7 @@ class GracefulShutdownIT {
             CompletableFuture<HttpResponse<String>> slow = Http.CLIENT.sendAsync(
                     HttpRequest.newBuilder(URI.create(balancer.url() + "/hold")).build(), HttpResponse.BodyHandlers.ofString());
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.holding() == 1);
+            assertThat(Http.get(balancer.url() + "/_balancer/health").statusCode()).isEqualTo(200);
 
             long sigterm = System.nanoTime();
             balancer.sigterm();

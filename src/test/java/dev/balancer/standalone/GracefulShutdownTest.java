@@ -53,6 +53,7 @@ class GracefulShutdownTest {
                         HttpRequest.newBuilder(URI.create(url + "/hold")).build(), HttpResponse.BodyHandlers.ofString());
                 await().atMost(Duration.ofSeconds(5)).until(() -> backend.holding() == 1);
                 assertThat(server.servlet().isShuttingDown()).isFalse();
+                assertThat(Http.get(url + "/_balancer/health").statusCode()).isEqualTo(200);
 
                 CountDownLatch delayStarted = new CountDownLatch(1);
                 CountDownLatch delayOver = new CountDownLatch(1);
@@ -69,8 +70,11 @@ class GracefulShutdownTest {
                 });
                 assertThat(delayStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-                // During the delay: readiness reports 503 (the seam /_balancer/health reads), traffic still flows.
+                // During the delay: readiness reports 503 though the backend is fine, and traffic still flows.
                 assertThat(server.servlet().isShuttingDown()).isTrue();
+                HttpResponse<String> health = Http.get(url + "/_balancer/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("\"status\":\"shutting down\"").contains("\"available\":1");
                 assertThat(refusesConnections(port)).isFalse();
                 HttpResponse<String> during = Http.get(url + "/during");
                 assertThat(during.statusCode()).isEqualTo(200);
