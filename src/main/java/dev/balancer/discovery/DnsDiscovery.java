@@ -49,7 +49,7 @@ final class DnsDiscovery implements Discovery {
 
     static DnsDiscovery start(BackendPool pool, String host, int port, Duration interval) {
         LOG.info("[{}] discovering backends: http://{}:{}, resolved every {} ms; {}", pool.name(), host, port,
-                interval.toMillis(), JvmDnsCache.ensureFresh());
+                interval.toMillis(), JvmDnsCache.ensureFreshLate());
         DnsDiscovery discovery = new DnsDiscovery(pool, host, port);
         discovery.refresh();
         discovery.timer.scheduleWithFixedDelay(discovery::refresh, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);

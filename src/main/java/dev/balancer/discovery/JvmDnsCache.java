@@ -11,11 +11,12 @@ import org.slf4j.LoggerFactory;
  * DNS is asked, so Balancer turns both caches off, except a positive TTL the operator chose, which is kept (and
  * reported, as it delays what discovery sees).
  *
- * <p>The JVM reads the policy once, at its first name lookup. The runnable jar gets here before any lookup; inside a
- * servlet container something has usually resolved a name already, so there the policy belongs on the command line:
- * {@code -Djava.security.properties=FILE} with both properties set to 0 (see README).
+ * <p>The JVM fixes its policy at its first name lookup, and a servlet's start already makes one (the proxy looks up
+ * the local host name for its Via header). So the runnable jar calls {@link #ensureFresh()} first thing; inside a
+ * servlet container the policy belongs on the container's command line ({@code -Djava.security.properties=FILE} with
+ * both properties set to 0, see README), and discovery warns when it finds it missing there.
  */
-final class JvmDnsCache {
+public final class JvmDnsCache {
     private static final Logger LOG = LoggerFactory.getLogger(JvmDnsCache.class);
 
     static final String TTL = "networkaddress.cache.ttl";
@@ -27,10 +28,20 @@ final class JvmDnsCache {
 
     private JvmDnsCache() {}
 
-    /** Turns the JVM's DNS caches off where nobody chose otherwise; returns what applies, for the log. */
-    static synchronized String ensureFresh() {
-        String positive = Security.getProperty(TTL);
+    /** At JVM start, before any name lookup: turns the caches off where nobody chose otherwise; says what applies. */
+    public static String ensureFresh() {
+        return apply(true);
+    }
+
+    /** Later, when the JVM may have fixed its policy already: the same, with a warning when that came too late. */
+    static String ensureFreshLate() {
+        return apply(false);
+    }
+
+    private static synchronized String apply(boolean beforeFirstLookup) {
+        boolean changed = false;
         String name = TTL;
+        String positive = Security.getProperty(TTL);
         if (positive == null) {
             name = TTL_FALLBACK;
             positive = System.getProperty(TTL_FALLBACK);
@@ -39,6 +50,7 @@ final class JvmDnsCache {
             Security.setProperty(TTL, "0");
             name = TTL;
             positive = "0";
+            changed = true;
         } else if (!positive.trim().equals("0")) {
             LOG.warn("{}={} is kept as the operator set it: DNS discovery sees pod changes only once the JVM's cached "
                     + "answer expires; 0 (no cache) is what discovery needs", name, positive);
@@ -47,6 +59,12 @@ final class JvmDnsCache {
         if (negative == null || negative.trim().equals(JDK_NEGATIVE_DEFAULT)) {
             Security.setProperty(NEGATIVE_TTL, "0");
             negative = "0";
+            changed = true;
+        }
+        if (changed && !beforeFirstLookup) {
+            LOG.warn("The JVM's DNS cache was not turned off when this JVM started, and setting it now is probably too "
+                    + "late: DNS discovery may see pod changes up to 30 s late. Start the JVM with "
+                    + "-Djava.security.properties=FILE where FILE sets {}=0 and {}=0", TTL, NEGATIVE_TTL);
         }
         return "JVM DNS cache: " + name + "=" + positive + ", " + NEGATIVE_TTL + "=" + negative;
     }

@@ -4,6 +4,7 @@ import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.discovery.JvmDnsCache;
 import dev.balancer.strategy.StrategyRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,6 +49,10 @@ public final class Main {
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("balancer: " + e.getMessage());
             return USAGE;
+        }
+        if (config.discovery() == BalancerConfig.Discovery.DNS) {
+            // Before anything resolves a name: the JVM fixes its DNS cache policy at the first lookup.
+            LOG.info("{}", JvmDnsCache.ensureFresh());
         }
         DemoBackends demo = null;
         if (commandLine.demo()) {
