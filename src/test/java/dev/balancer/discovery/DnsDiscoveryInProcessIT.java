@@ -2,6 +2,7 @@ package dev.balancer.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
@@ -31,7 +32,8 @@ class DnsDiscoveryInProcessIT {
     @BeforeEach
     void pods() throws Exception {
         String hosts = System.getProperty(HOSTS_FILE);
-        assertThat(hosts).as("-D" + HOSTS_FILE + " (run by the failsafe execution dns-in-process)").isNotNull();
+        // Only a -Dit.test=... naming this class brings it into the default JVM; `mvn verify` always runs it.
+        assumeTrue(hosts != null, "runs in the failsafe execution dns-in-process, whose JVM reads a hosts file");
         pods = new Pods(Path.of(hosts));
     }
 
