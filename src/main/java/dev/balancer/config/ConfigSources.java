@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Where configuration values come from, in order of precedence: the first layer that has a key wins.
@@ -13,6 +14,8 @@ import java.util.Properties;
  */
 public final class ConfigSources {
     private record Layer(String name, Map<String, String> values, boolean strict) {}
+
+    private static final Pattern SERVICE_LINK = Pattern.compile("(tcp|udp|sctp)://");
 
     private final List<Layer> layers = new ArrayList<>();
 
@@ -35,14 +38,15 @@ public final class ConfigSources {
     }
 
     /**
-     * Environment variables named {@code BALANCER_KEY}. Not strict: Kubernetes injects
-     * {@code BALANCER_SERVICE_HOST} and friends for a Service called "balancer".
+     * Environment variables named {@code BALANCER_KEY}. Not strict: Kubernetes injects {@code BALANCER_SERVICE_HOST}
+     * and friends for a Service called "balancer" — including {@code BALANCER_PORT=tcp://10.0.0.1:80}, a service
+     * link and not our {@code port}, so such values are skipped.
      */
     public ConfigSources addEnvironment(Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         for (ConfigKey key : ConfigKey.values()) {
             String value = environment.get(key.envName());
-            if (value != null) {
+            if (value != null && !SERVICE_LINK.matcher(value).lookingAt()) {
                 values.put(key.key(), value);
             }
         }

@@ -106,12 +106,14 @@ class BalancerConfigTest {
                 .add("init-param", Map.of("strategy", "hash"), true)
                 .add("context-param", Map.of("backends", OK_BACKENDS, "someOtherAppParam", "x"), false)
                 .addSystemProperties(properties)
-                .addEnvironment(Map.of("BALANCER_RETRIES", "5", "BALANCER_TIMEOUT", "7s", "BALANCER_SERVICE_HOST", "10.0.0.1"));
+                .addEnvironment(Map.of("BALANCER_RETRIES", "5", "BALANCER_TIMEOUT", "7s", "BALANCER_SERVICE_HOST", "10.0.0.1",
+                        "BALANCER_PORT", "tcp://10.0.0.1:80"));
         BalancerConfig config = BalancerConfig.from(sources);
         assertThat(config.strategy()).isEqualTo("hash");
         assertThat(config.retries()).isEqualTo(3);
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(config.backends()).hasSize(1);
+        assertThat(config.port()).as("a Kubernetes service link is not our port").isEqualTo(8080);
     }
 
     @Test
