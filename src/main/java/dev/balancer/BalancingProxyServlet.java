@@ -160,10 +160,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return pool;
     }
 
-    public BalancerConfig config() {
-        return config;
-    }
-
     @Override
     protected HttpClient createHttpClient() throws ServletException {
         HttpClient client = newHttpClient();

@@ -25,9 +25,4 @@ public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> sta
     public BackendState state(Backend backend) {
         return states.get(backend);
     }
-
-    public boolean isAvailable(Backend backend) {
-        BackendState state = states.get(backend);
-        return state != null && state.isAvailable() && available.contains(backend);
-    }
 }
