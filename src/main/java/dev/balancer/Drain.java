@@ -1,6 +1,5 @@
 package dev.balancer;
 
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,27 +14,7 @@ final class Drain {
     private volatile boolean shuttingDown;
 
     /** Counts a proxied request until its asynchronous cycle completes, whatever the outcome. */
-    final AsyncListener tracker = new AsyncListener() {
-        @Override
-        public void onComplete(AsyncEvent event) {
-            ended();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // onComplete follows
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // onComplete follows
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // not re-registered: one count per request
-        }
-    };
+    final AsyncListener tracker = (AsyncCompletion) event -> ended();
 
     void started() {
         inFlight.incrementAndGet();

@@ -2,7 +2,6 @@ package dev.balancer;
 
 import dev.balancer.admin.Admin;
 import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * balancer answered it during dispatch (an error, no backend), else when the proxy completes its async context.
  * One instance per servlet serves every request (the request and response come with the event): no allocation.
  */
-final class RequestEnd implements AsyncListener {
+final class RequestEnd implements AsyncCompletion {
     private static final Logger LOG = LoggerFactory.getLogger(RequestEnd.class);
     private final Admin admin;
 
@@ -63,20 +62,5 @@ final class RequestEnd implements AsyncListener {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        // the proxy's own timeout answers; onComplete follows
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        // onComplete follows
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // not re-registered: one report per request
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.io.IOException;
@@ -14,30 +15,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProxyBehaviourTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T server) {
-        servers.add(server);
-        return server;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -47,8 +35,8 @@ class ProxyBehaviourTest {
 
     @Test
     void methodPathQueryAndHeadersArePreservedAndForwardingHeadersSet() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
 
         var put = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/some/path%20x?q=1&r=%2F"))
                 .method("PUT", HttpRequest.BodyPublishers.ofString("body")).build());
@@ -71,8 +59,8 @@ class ProxyBehaviourTest {
 
     @Test
     void trustedForwardedForIsAppendedTo() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url(), "trustForwardedFor", "true")));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url(), "trustForwardedFor", "true")));
         String headers = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/headers"))
                 .header("X-Forwarded-For", "6.6.6.6").GET().build()).body();
         assertThat(headers).contains("x-forwarded-for: 6.6.6.6, 127.0.0.1\n");
@@ -80,8 +68,8 @@ class ProxyBehaviourTest {
 
     @Test
     void tenMegabytePostStreamsThroughIntactWithoutBeingBufferedWhole() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
         int size = 10 * 1024 * 1024;
         byte[] body = new byte[size];
         new Random(42).nextBytes(body);
@@ -132,7 +120,7 @@ class ProxyBehaviourTest {
             Thread server = new Thread(() -> serveIgnoringExpect(raw));
             server.setDaemon(true);
             server.start();
-            TestBalancer balancer = keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + raw.getLocalPort(), "timeout", "10s")));
+            TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + raw.getLocalPort(), "timeout", "10s")));
             byte[] body = new byte[2 * 1024 * 1024];
             var response = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/upload"))
                     .expectContinue(true)
@@ -185,8 +173,8 @@ class ProxyBehaviourTest {
 
     @Test
     void allBackendsDownAnswers503JsonWithRetryAfter() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url() + " down")));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url() + " down")));
         HttpResponse<String> response = Http.get(balancer.url() + "/x");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -197,7 +185,7 @@ class ProxyBehaviourTest {
 
     @Test
     void refusedConnectionAnswers502Json() throws Exception {
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort())));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort())));
         HttpResponse<String> response = Http.get(balancer.url() + "/x");
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -206,8 +194,8 @@ class ProxyBehaviourTest {
 
     @Test
     void slowBackendAnswers504Json() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url(), "timeout", "300ms")));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url(), "timeout", "300ms")));
         HttpResponse<String> response = Http.get(balancer.url() + "/hold");
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.body()).contains("did not answer within 300 ms");
@@ -215,8 +203,8 @@ class ProxyBehaviourTest {
 
     @Test
     void aRefusingBackendIsRetriedOnAnotherSoNoRequestFails() throws Exception {
-        TestBackend good = keep(new TestBackend("good"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort() + "," + good.url())));
+        TestBackend good = servers.keep(new TestBackend("good"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort() + "," + good.url())));
         for (int i = 0; i < 10; i++) {
             assertThat(Http.get(balancer.url() + "/x").statusCode()).isEqualTo(200);
         }
@@ -229,9 +217,9 @@ class ProxyBehaviourTest {
 
     @Test
     void absoluteFormTargetNamingAnotherHostIsRefusedAndThatHostNeverContacted() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBackend other = keep(new TestBackend("other"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBackend other = servers.keep(new TestBackend("other"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
 
         String answer = Http.raw(balancer.port(), "GET " + other.url() + "/steal HTTP/1.1\r\nHost: 127.0.0.1:"
                 + balancer.port() + "\r\nConnection: close\r\n\r\n");
@@ -247,8 +235,8 @@ class ProxyBehaviourTest {
 
     @Test
     void inFlightCountsReturnToZero() throws Exception {
-        TestBackend backend = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBackend backend = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
         for (int i = 0; i < 5; i++) {
             Http.get(balancer.url() + "/x");
         }

@@ -3,6 +3,7 @@ package dev.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.util.ArrayList;
@@ -10,30 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RoundRobinTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private TestBackend backend(String name) throws Exception {
-        TestBackend backend = new TestBackend(name);
-        servers.add(backend);
-        return backend;
-    }
-
-    private TestBalancer balancer(Map<String, String> params) throws Exception {
-        TestBalancer balancer = new TestBalancer(params);
-        servers.add(balancer);
-        return balancer;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     private static List<String> answers(TestBalancer balancer, int count) {
         List<String> names = new ArrayList<>();
@@ -47,10 +30,10 @@ class RoundRobinTest {
 
     @Test
     void thirtyRequestsOverThreeBackendsGiveExactlyTenEach() throws Exception {
-        TestBackend a = backend("a");
-        TestBackend b = backend("b");
-        TestBackend c = backend("c");
-        TestBalancer balancer = balancer(Map.of("backends", a.url() + "," + b.url() + "," + c.url()));
+        TestBackend a = servers.backend("a");
+        TestBackend b = servers.backend("b");
+        TestBackend c = servers.backend("c");
+        TestBalancer balancer = servers.balancer(Map.of("backends", a.url() + "," + b.url() + "," + c.url()));
 
         Map<String, Long> counts = answers(balancer, 30).stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
@@ -61,9 +44,9 @@ class RoundRobinTest {
 
     @Test
     void weightsThreeToOneGiveAnExactAndSmoothSplit() throws Exception {
-        TestBackend a = backend("a");
-        TestBackend b = backend("b");
-        TestBalancer balancer = balancer(Map.of("backends", a.url() + " weight=3, " + b.url()));
+        TestBackend a = servers.backend("a");
+        TestBackend b = servers.backend("b");
+        TestBalancer balancer = servers.balancer(Map.of("backends", a.url() + " weight=3, " + b.url()));
 
         List<String> names = answers(balancer, 400);
 

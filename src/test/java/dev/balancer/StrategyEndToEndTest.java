@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.io.IOException;
@@ -15,46 +16,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StrategyEndToEndTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private List<TestBackend> backends(int n) throws Exception {
-        List<TestBackend> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TestBackend backend = new TestBackend("b" + i);
-            servers.add(backend);
-            list.add(backend);
-        }
-        return list;
-    }
-
-    private TestBalancer balancer(List<TestBackend> backends, Map<String, String> extra) throws Exception {
-        Map<String, String> params = new HashMap<>(extra);
-        params.put("backends", String.join(",", backends.stream().map(TestBackend::url).toList()));
-        TestBalancer balancer = new TestBalancer(params);
-        servers.add(balancer);
-        return balancer;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     @Test
     void leastConnectionsSendsNewRequestsAwayFromABackendHoldingSlowOnes() throws Exception {
-        List<TestBackend> backends = backends(3);
-        TestBalancer balancer = balancer(backends, Map.of("strategy", "least-connections"));
+        List<TestBackend> backends = servers.backends(3);
+        TestBalancer balancer = servers.balancer(backends, "strategy", "least-connections");
         CompletableFuture<HttpResponse<String>> slow = Http.CLIENT.sendAsync(
                 HttpRequest.newBuilder(URI.create(balancer.url() + "/hold")).build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(5)).until(() -> backends.stream().anyMatch(b -> b.holding() == 1));
@@ -73,8 +49,8 @@ class StrategyEndToEndTest {
 
     @Test
     void hashOnClientIpSendsEachClientToOneBackend() throws Exception {
-        List<TestBackend> backends = backends(3);
-        TestBalancer balancer = balancer(backends, Map.of("strategy", "hash", "hashOn", "client-ip"));
+        List<TestBackend> backends = servers.backends(3);
+        TestBalancer balancer = servers.balancer(backends, "strategy", "hash", "hashOn", "client-ip");
         Map<String, String> ownerByClient = new HashMap<>();
         for (int client = 2; client <= 9; client++) {
             String address = "127.0.0." + client;
@@ -103,8 +79,8 @@ class StrategyEndToEndTest {
 
     @Test
     void hashOnHeaderIsStickyAndSpreadsThousandKeysEvenlyOverFourBackends() throws Exception {
-        List<TestBackend> backends = backends(4);
-        TestBalancer balancer = balancer(backends, Map.of("strategy", "hash", "hashOn", "header:X-User"));
+        List<TestBackend> backends = servers.backends(4);
+        TestBalancer balancer = servers.balancer(backends, "strategy", "hash", "hashOn", "header:X-User");
         Map<String, Integer> perBackend = new HashMap<>();
         for (int user = 0; user < 1000; user++) {
             String owner = getAs(balancer, "X-User", "user-" + user);
@@ -119,8 +95,8 @@ class StrategyEndToEndTest {
 
     @Test
     void hashOnCookieIsSticky() throws Exception {
-        List<TestBackend> backends = backends(3);
-        TestBalancer balancer = balancer(backends, Map.of("strategy", "hash", "hashOn", "cookie:session"));
+        List<TestBackend> backends = servers.backends(3);
+        TestBalancer balancer = servers.balancer(backends, "strategy", "hash", "hashOn", "cookie:session");
         for (int s = 0; s < 20; s++) {
             String first = getAs(balancer, "Cookie", "session=s" + s + "; other=x");
             for (int i = 0; i < 3; i++) {
@@ -139,8 +115,8 @@ class StrategyEndToEndTest {
     @Test
     void randomAndPowerOfTwoReachEveryBackend() throws Exception {
         for (String strategy : List.of("random", "power-of-two")) {
-            List<TestBackend> backends = backends(3);
-            TestBalancer balancer = balancer(backends, Map.of("strategy", strategy));
+            List<TestBackend> backends = servers.backends(3);
+            TestBalancer balancer = servers.balancer(backends, "strategy", strategy);
             for (int i = 0; i < 60; i++) {
                 assertThat(Http.get(balancer.url() + "/x").statusCode()).isEqualTo(200);
             }

@@ -4,36 +4,26 @@ import static dev.balancer.admin.StatusEndpointTest.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may use the admin endpoints: loopback without a token, bearer token holders with one. */
 class AdminAccessTest {
     private static final String TOKEN = "s3cret-token_1";
-    private final List<AutoCloseable> servers = new ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T server) {
-        servers.add(server);
-        return server;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     @Test
     void withoutATokenLoopbackClientsMayUseEverything() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
         assertThat(admin.get("/status").statusCode()).isEqualTo(200);
         assertThat(admin.get("/metrics").statusCode()).isEqualTo(200);
@@ -43,8 +33,8 @@ class AdminAccessTest {
 
     @Test
     void withATokenEveryGuardedEndpointNeedsIt() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
         String base = balancer.url() + "/_balancer";
         AdminClient anonymous = new AdminClient(base);
         AdminClient wrong = new AdminClient(base, TOKEN + "x");
@@ -72,8 +62,8 @@ class AdminAccessTest {
 
     @Test
     void healthAndThePageShellNeedNoToken() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
         AdminClient anonymous = new AdminClient(balancer.url() + "/_balancer");
         // A readiness probe comes from the node, not loopback; it learns only up or down.
         assertThat(anonymous.get("/health").statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.net.http.HttpResponse;
@@ -13,30 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Draining through the admin API stops a backend's new traffic and lets its in-flight requests finish. */
 class DrainInFlightTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T server) {
-        servers.add(server);
-        return server;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     @Test
     void inFlightRequestsOfADrainedBackendCompleteWhileNewOnesGoElsewhere() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();

@@ -11,13 +11,13 @@ import dev.balancer.backend.BackendStatus;
 import dev.balancer.backend.ProbeResult;
 import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.PrometheusText;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,24 +25,13 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /_balancer/metrics}: Prometheus text whose series move with real traffic, checked line by line. */
 class MetricsEndpointTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T server) {
-        servers.add(server);
-        return server;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     private static Map<String, String> labels(String... pairs) {
         Map<String, String> labels = new java.util.LinkedHashMap<>();
@@ -54,9 +43,9 @@ class MetricsEndpointTest {
 
     @Test
     void requestCountersAndDurationHistogramCountWhatWasSent() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> empty = admin.get("/metrics");
@@ -103,12 +92,12 @@ class MetricsEndpointTest {
 
     @Test
     void inFlightStateEjectionsRetriesAndProbesAreExposed() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
+        TestBackend a = servers.keep(new TestBackend("a"));
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
         BackendPool pool = balancer.servlet().pool();
         String dead = "127.0.0.1:" + closed;
@@ -152,8 +141,8 @@ class MetricsEndpointTest {
 
     @Test
     void twoBalancersInOneContainerKeepTheirMetricsApart() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -168,7 +157,7 @@ class MetricsEndpointTest {
         }
         server.setHandler(context);
         server.start();
-        keep(server::stop);
+        servers.keep(server::stop);
         String base = "http://127.0.0.1:" + connector.getLocalPort();
 
         for (int i = 0; i < 3; i++) {

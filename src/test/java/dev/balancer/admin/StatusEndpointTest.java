@@ -7,33 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.balancer.backend.Backend;
 import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /_balancer/status}, {@code /health}, drain/enable and the routing of admin paths, over real HTTP. */
 class StatusEndpointTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T server) {
-        servers.add(server);
-        return server;
-    }
+    @RegisterExtension
+    final Servers servers = new Servers();
 
     static String id(TestBackend backend) {
         return "127.0.0.1:" + backend.port();
@@ -41,10 +30,10 @@ class StatusEndpointTest {
 
     @Test
     void statusListsEveryBackendWithCountsThatMatchTheRequestsSent() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
-        TestBackend c = keep(new TestBackend("c"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends",
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBackend c = servers.keep(new TestBackend("c"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends",
                 a.url() + " weight=1, " + b.url() + " weight=1, " + c.url() + " backup")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
@@ -99,9 +88,9 @@ class StatusEndpointTest {
 
     @Test
     void statusFollowsABackendGoingDownAndComingBackThroughActiveProbes() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(),
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(),
                 "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
                 "unhealthyThreshold", "2", "healthyThreshold", "2")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
@@ -140,10 +129,10 @@ class StatusEndpointTest {
 
     @Test
     void refusedAttemptsCountAsFailuresAndPassiveEjectionShows() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
         String aId = id(a); // a stopped server has no port
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(), "maxFails", "2")));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(), "maxFails", "2")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         a.stop();
@@ -167,9 +156,9 @@ class StatusEndpointTest {
 
     @Test
     void drainStopsNewRequestsAndEnableBringsThemBack() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend b = keep(new TestBackend("b"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> drained = admin.post("/backends/" + id(a) + "/drain");
@@ -197,9 +186,9 @@ class StatusEndpointTest {
 
     @Test
     void healthIs503OnlyWhileNoBackendIsAvailableAndBackupsCount() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBackend c = keep(new TestBackend("c"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + "," + c.url() + " backup")));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend c = servers.keep(new TestBackend("c"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + c.url() + " backup")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> up = admin.get("/health");
@@ -225,16 +214,16 @@ class StatusEndpointTest {
 
     @Test
     void adminPathsAreProxiedLikeAnyOtherWhenAdminIsOff() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "admin", "false")));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "admin", "false")));
         assertThat(Http.get(balancer.url() + "/_balancer/status").body()).isEqualTo("a GET /_balancer/status");
         assertThat(Http.get(balancer.url() + "/_balancer/health").body()).isEqualTo("a GET /_balancer/health");
     }
 
     @Test
     void adminPathIsConfigurableAndRelativeToTheServletMapping() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "adminPath", "/ops/lb"), "/api/*"));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminPath", "/ops/lb"), "/api/*"));
         AdminClient admin = new AdminClient(balancer.url() + "/api/ops/lb");
         assertThat(admin.status().get("backends")).hasSize(1);
         assertThat(admin.get("/health").statusCode()).isEqualTo(200);
@@ -246,8 +235,8 @@ class StatusEndpointTest {
 
     @Test
     void unknownAdminPathsAnswer404AndActionsTakePostOnly() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> unknown = admin.get("/nothing-here");
@@ -264,8 +253,8 @@ class StatusEndpointTest {
 
     @Test
     void crossSiteActionsAreRefused() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
         String drain = balancer.url() + "/_balancer/backends/" + id(a) + "/drain";
 
         HttpResponse<String> fromElsewhere = Http.send(HttpRequest.newBuilder(URI.create(drain))
@@ -285,8 +274,8 @@ class StatusEndpointTest {
 
     @Test
     void statusPageIsServedFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
-        TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
 
         HttpResponse<String> redirect = Http.get(balancer.url() + "/_balancer");
         assertThat(redirect.statusCode()).isEqualTo(302);

@@ -7,6 +7,7 @@ import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
 import java.io.IOException;
@@ -30,28 +31,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Health checking against real backends that really fail: stopped, hung, or reporting themselves unhealthy. */
 class HealthEndToEndTest {
-    private final List<AutoCloseable> servers = new ArrayList<>();
+    @RegisterExtension
+    final Servers servers = new Servers();
     private final ExecutorService clients = Executors.newFixedThreadPool(4);
 
     @AfterEach
-    void stop() throws Exception {
+    void stopClients() {
         clients.shutdownNow();
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
-    }
-
-    private List<TestBackend> backends(int n) throws Exception {
-        List<TestBackend> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TestBackend backend = new TestBackend("b" + i);
-            servers.add(backend);
-            list.add(backend);
-        }
-        return list;
     }
 
     private TestBalancer balancer(String backends, String... keyValues) throws Exception {
@@ -60,13 +50,11 @@ class HealthEndToEndTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             params.put(keyValues[i], keyValues[i + 1]);
         }
-        TestBalancer balancer = new TestBalancer(params);
-        servers.add(balancer);
-        return balancer;
+        return servers.balancer(params);
     }
 
     private static String urls(List<TestBackend> backends) {
-        return String.join(",", backends.stream().map(TestBackend::url).toList());
+        return Servers.urls(backends);
     }
 
     private static BackendStatus status(TestBalancer balancer, TestBackend backend) {
@@ -82,7 +70,7 @@ class HealthEndToEndTest {
 
     @Test
     void backendStoppedUnderLoadCostsNoFailedGet() throws Exception {
-        List<TestBackend> backends = backends(3);
+        List<TestBackend> backends = servers.backends(3);
         TestBalancer balancer = balancer(urls(backends));
         AtomicInteger sent = new AtomicInteger();
         List<String> failures = new CopyOnWriteArrayList<>();
@@ -114,7 +102,7 @@ class HealthEndToEndTest {
 
     @Test
     void eachPostReachesBackendsAtMostOnceWhileOneDies() throws Exception {
-        List<TestBackend> backends = backends(3);
+        List<TestBackend> backends = servers.backends(3);
         TestBalancer balancer = balancer(urls(backends));
         AtomicInteger sent = new AtomicInteger();
         Map<String, Integer> statusById = new ConcurrentHashMap<>();
@@ -192,8 +180,8 @@ class HealthEndToEndTest {
     @Test
     void hungBackendGives504WithinTimeoutAndIsThenEjected() throws Exception {
         HungBackend hung = new HungBackend();
-        servers.add(hung);
-        TestBackend good = backends(1).get(0);
+        servers.keep(hung);
+        TestBackend good = servers.backends(1).get(0);
         TestBalancer balancer = balancer(hung.url() + "," + good.url(), "timeout", "500ms", "maxFails", "2", "failTimeout", "30s");
 
         List<Long> timeoutMillis = new ArrayList<>();
@@ -223,7 +211,7 @@ class HealthEndToEndTest {
 
     @Test
     void failingHealthEndpointTakesABackendOutWithinThresholdsAndBackAfterRecovery() throws Exception {
-        List<TestBackend> backends = backends(3);
+        List<TestBackend> backends = servers.backends(3);
         TestBackend flaky = backends.get(0);
         TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "2", "healthyThreshold", "2");
@@ -253,7 +241,7 @@ class HealthEndToEndTest {
 
     @Test
     void slowStartGrowsARecoveredBackendsShareGradually() throws Exception {
-        List<TestBackend> backends = backends(2);
+        List<TestBackend> backends = servers.backends(2);
         TestBackend recovering = backends.get(1);
         // Two failures in a row to go out: one probe slowed by a loaded machine must not restart the ramp.
         TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
@@ -281,7 +269,7 @@ class HealthEndToEndTest {
 
     @Test
     void backupTakesTrafficOnlyWhileEveryPrimaryIsDown() throws Exception {
-        List<TestBackend> backends = backends(3);
+        List<TestBackend> backends = servers.backends(3);
         TestBackend backup = backends.get(2);
         TestBalancer balancer = balancer(backends.get(0).url() + "," + backends.get(1).url() + "," + backup.url() + " backup",
                 "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
@@ -311,7 +299,7 @@ class HealthEndToEndTest {
 
     @Test
     void allBackendsDownAnswers503InMilliseconds() throws Exception {
-        List<TestBackend> backends = backends(2);
+        List<TestBackend> backends = servers.backends(2);
         TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "1");
         BackendPool pool = balancer.servlet().pool();
