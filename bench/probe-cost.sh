@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU the balancer spends on active health checks: 200 backends probed every second (one nginx on loopback answers
-# all 200 base paths), measured from /proc over 30 s after a 10 s warm-up, against the same jar with checks off.
+# all 200 base paths), measured from /proc over 30 s after a 90 s warm-up (JIT: 10 s gave 17%, 30 s 8%), against the same jar with checks off.
 # Usage: bench/probe-cost.sh   (from the project root, after mvn package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ measure() { # extra flags -> % of one core over 30 s
   java -Xmx128m -jar target/balancer.jar --host=127.0.0.1 --port=0 --backends="$backends" "$@" > "$work/lb.log" 2>&1 &
   local pid=$!
   echo $pid > "$work/lb.pid"
-  sleep ${WARMUP:-30}
+  sleep ${WARMUP:-90}
   local t0; t0=$(ticks $pid)
   sleep 30
   local t1; t1=$(ticks $pid)
