@@ -44,23 +44,8 @@ class HealthEndToEndTest {
         clients.shutdownNow();
     }
 
-    private TestBalancer balancer(String backends, String... keyValues) throws Exception {
-        Map<String, String> params = new HashMap<>();
-        params.put("backends", backends);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            params.put(keyValues[i], keyValues[i + 1]);
-        }
-        return servers.balancer(params);
-    }
-
-    private static String urls(List<TestBackend> backends) {
-        return Servers.urls(backends);
-    }
-
     private static BackendStatus status(TestBalancer balancer, TestBackend backend) {
-        BackendPool pool = balancer.servlet().pool();
-        Backend member = pool.snapshot().members().stream().filter(b -> b.url().getPort() == backend.port()).findFirst().orElseThrow();
-        return pool.snapshot().state(member).status();
+        return balancer.servlet().pool().snapshot().state(member(balancer, backend)).status();
     }
 
     private static Backend member(TestBalancer balancer, TestBackend backend) {
@@ -71,7 +56,7 @@ class HealthEndToEndTest {
     @Test
     void backendStoppedUnderLoadCostsNoFailedGet() throws Exception {
         List<TestBackend> backends = servers.backends(3);
-        TestBalancer balancer = balancer(urls(backends));
+        TestBalancer balancer = servers.balancer(backends);
         AtomicInteger sent = new AtomicInteger();
         List<String> failures = new CopyOnWriteArrayList<>();
         List<Future<?>> running = new ArrayList<>();
@@ -103,7 +88,7 @@ class HealthEndToEndTest {
     @Test
     void eachPostReachesBackendsAtMostOnceWhileOneDies() throws Exception {
         List<TestBackend> backends = servers.backends(3);
-        TestBalancer balancer = balancer(urls(backends));
+        TestBalancer balancer = servers.balancer(backends);
         AtomicInteger sent = new AtomicInteger();
         Map<String, Integer> statusById = new ConcurrentHashMap<>();
         List<Future<?>> running = new ArrayList<>();
@@ -182,7 +167,7 @@ class HealthEndToEndTest {
         HungBackend hung = new HungBackend();
         servers.keep(hung);
         TestBackend good = servers.backends(1).get(0);
-        TestBalancer balancer = balancer(hung.url() + "," + good.url(), "timeout", "500ms", "maxFails", "2", "failTimeout", "30s");
+        TestBalancer balancer = servers.balancer(hung.url() + "," + good.url(), "timeout", "500ms", "maxFails", "2", "failTimeout", "30s");
 
         List<Long> timeoutMillis = new ArrayList<>();
         for (int i = 0; i < 10 && timeoutMillis.size() < 2; i++) {
@@ -213,7 +198,7 @@ class HealthEndToEndTest {
     void failingHealthEndpointTakesABackendOutWithinThresholdsAndBackAfterRecovery() throws Exception {
         List<TestBackend> backends = servers.backends(3);
         TestBackend flaky = backends.get(0);
-        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+        TestBalancer balancer = servers.balancer(backends, "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "2", "healthyThreshold", "2");
         await().atMost(Duration.ofSeconds(5)).until(() -> flaky.requests("/health") >= 1);
 
@@ -244,7 +229,7 @@ class HealthEndToEndTest {
         List<TestBackend> backends = servers.backends(2);
         TestBackend recovering = backends.get(1);
         // Two failures in a row to go out: one probe slowed by a loaded machine must not restart the ramp.
-        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+        TestBalancer balancer = servers.balancer(backends, "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "2", "healthyThreshold", "1", "slowStart", "10s");
         recovering.healthy(false);
         await().atMost(Duration.ofSeconds(5)).until(() -> status(balancer, recovering) == BackendStatus.UNHEALTHY);
@@ -271,7 +256,7 @@ class HealthEndToEndTest {
     void backupTakesTrafficOnlyWhileEveryPrimaryIsDown() throws Exception {
         List<TestBackend> backends = servers.backends(3);
         TestBackend backup = backends.get(2);
-        TestBalancer balancer = balancer(backends.get(0).url() + "," + backends.get(1).url() + "," + backup.url() + " backup",
+        TestBalancer balancer = servers.balancer(backends.get(0).url() + "," + backends.get(1).url() + "," + backup.url() + " backup",
                 "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
                 "unhealthyThreshold", "2", "healthyThreshold", "1");
         for (int i = 0; i < 10; i++) {
@@ -300,7 +285,7 @@ class HealthEndToEndTest {
     @Test
     void allBackendsDownAnswers503InMilliseconds() throws Exception {
         List<TestBackend> backends = servers.backends(2);
-        TestBalancer balancer = balancer(urls(backends), "healthCheckPath", "/health", "healthCheckInterval", "100ms",
+        TestBalancer balancer = servers.balancer(backends, "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "1");
         BackendPool pool = balancer.servlet().pool();
         for (TestBackend backend : backends) {

@@ -38,8 +38,13 @@ public final class Servers implements AfterEachCallback {
 
     /** A balancer over these backends, with init-params given as key, value, key, value... */
     public TestBalancer balancer(List<TestBackend> backends, String... keyValues) throws Exception {
+        return balancer(urls(backends), keyValues);
+    }
+
+    /** A balancer with this {@code backends} value and init-params given as key, value, key, value... */
+    public TestBalancer balancer(String backends, String... keyValues) throws Exception {
         Map<String, String> params = new HashMap<>();
-        params.put("backends", urls(backends));
+        params.put("backends", backends);
         for (int i = 0; i < keyValues.length; i += 2) {
             params.put(keyValues[i], keyValues[i + 1]);
         }
