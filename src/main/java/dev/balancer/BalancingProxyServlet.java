@@ -58,24 +58,14 @@ import org.slf4j.LoggerFactory;
  */
 public class BalancingProxyServlet extends AsyncProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
-    /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
-    private static final Set<String> NOT_FORWARDED = caseInsensitive("connection", "keep-alive", "proxy-authorization",
-            "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect",
-            "x-forwarded-proto", "x-forwarded-host", "forwarded");
-    private static final String RETRY_AFTER_SECONDS = "1";
-
 
     private BalancerConfig config;
-    private BackendPool pool;
-    private StickySessions sticky;
-    private String displayName;
-    private HealthChecks health;
-    private Admin admin;
+    private Balancer balancer;
+    private ProxyHeaders proxyHeaders;
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
-    private Discovery discovery;
-    private final Drain drain = new Drain();
+    /** Tells the balancer when a proxied request is over, whatever the outcome. */
+    private final AsyncCompletion exchangeEnd = event -> balancer.exchangeEnded();
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -88,14 +78,12 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     public void init() throws ServletException {
         ServletConfig servletConfig = getServletConfig();
-        displayName = servletConfig.getServletName();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Strategy strategy;
+        String displayName = servletConfig.getServletName();
         try {
             if (config == null) {
                 config = BalancerConfig.from(sources(servletConfig));
             }
-            strategy = StrategyRegistry.load(loader).create(config, loader);
+            balancer = new Balancer(displayName, config, Thread.currentThread().getContextClassLoader());
         } catch (ConfigException e) {
             LOG.error("[{}] not started: {}", displayName, e.getMessage());
             // A bare UnavailableException only disables the servlet (Jetty then starts the context anyway and
@@ -103,22 +91,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             // failCtxIfServletStartFails (set in the WAR's META-INF/context.xml). The cause still says "permanent".
             throw new ServletException(e.getMessage(), new UnavailableException(e.getMessage()));
         }
-        pool = new BackendPool(displayName, strategy, config.backends(), Clock.systemUTC());
-        admin = new Admin(config, pool, this::isShuttingDown);
-        requestEnd = admin.tracksRequests() ? new RequestEnd(admin) : null;
-        sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
+        proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
+        requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer.admin()) : null;
         super.init();
-        discovery = Discovery.start(pool, config);
-        health = HealthChecks.start(pool, getHttpClient(), config);
-        LOG.info("[{}] balancing {} backends with {}: {}", displayName, pool.snapshot().members().size(), config.strategy(),
-                summary(pool.snapshot().members()));
-    }
-
-    /** The first few backends, enough for a log line that stays one line with hundreds of them. */
-    private static String summary(java.util.List<?> backends) {
-        int shown = Math.min(backends.size(), 5);
-        String head = backends.subList(0, shown).toString();
-        return backends.size() == shown ? head : head + " and " + (backends.size() - shown) + " more";
+        balancer.start(getHttpClient());
     }
 
     /**
@@ -127,15 +103,12 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
      * it on SIGTERM, {@link #destroy()} calls it in a servlet container.
      */
     public void beginShutdown() {
-        if (drain.begin()) {
-            LOG.info("[{}] shutting down: readiness reports 503 from now on; {} proxied requests in flight", displayName,
-                    drain.inFlight());
-        }
+        balancer.beginShutdown();
     }
 
     /** True once {@link #beginShutdown()} was called: readiness must report 503 even with healthy backends. */
     public boolean isShuttingDown() {
-        return drain.isShuttingDown();
+        return balancer.isShuttingDown();
     }
 
     private static ConfigSources sources(ServletConfig servletConfig) {
@@ -157,31 +130,21 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     /** The pool this servlet balances over: its snapshot, members and states. */
     public BackendPool pool() {
-        return pool;
+        return balancer.pool();
     }
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
         HttpClient client = newHttpClient();
-        // Redirects and cookies belong to the client; the proxy passes them through untouched.
-        client.setFollowRedirects(false);
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.setUserAgentField(null);
+        balancer.configure(client);
         // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
         Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");
         if (executor == null) {
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-            threads.setName("balancer-" + displayName);
+            threads.setName("balancer-" + balancer.name());
             executor = threads;
         }
         client.setExecutor(executor);
-        client.setMaxConnectionsPerDestination(config.maxConnectionsPerBackend());
-        // The servlet enforces the per-backend limit itself (see pendingLimit); Jetty's queue is only the backstop.
-        client.setMaxRequestsQueuedPerDestination(2 * config.maxConnectionsPerBackend());
-        client.setConnectTimeout(config.connectTimeout().toMillis());
-        client.setIdleTimeout(config.idleTimeout().toMillis());
-        // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
-        client.setDestinationIdleTimeout(config.idleTimeout().toMillis() * 2);
         setTimeout(config.timeout().toMillis());
         try {
             client.start();
@@ -196,7 +159,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (admin.handle(request, response)) {
+        if (balancer.admin().handle(request, response)) {
             return;
         }
         if (requestEnd == null) {
@@ -212,86 +175,15 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     }
 
     private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if ("CONNECT".equalsIgnoreCase(request.getMethod())) {
-            ErrorResponses.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "CONNECT is not supported: this is not a forward proxy");
+        Balancer.Route route = balancer.route(new ServletClientRequest(request), request.getContentLengthLong(),
+                Balancer.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
+                        request.isSecure()));
+        if (route.exchange() == null) {
+            ErrorResponses.send(response, route.status(), route.refusal());
             return;
         }
-        if (namesAnotherHost(request)) {
-            ErrorResponses.send(response, HttpServletResponse.SC_BAD_REQUEST, "request target names another host: this is not a forward proxy");
-            return;
-        }
-        long maxBody = config.maxRequestBodySize();
-        if (maxBody != BalancerConfig.UNLIMITED && request.getContentLengthLong() > maxBody) {
-            response.setHeader("Connection", "close");
-            ErrorResponses.send(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, bodyTooLarge(maxBody));
-            return;
-        }
-        PoolSnapshot snapshot = pool.snapshot();
-        Backend backend = sticky == null ? null : sticky.pinned(request, snapshot);
-        if (backend == null) {
-            backend = snapshot.pick(request);
-        }
-        if (backend == null) {
-            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorResponses.NO_HEALTHY_BACKEND);
-            return;
-        }
-        if (backend.inFlight() >= pendingLimit()) {
-            Backend full = backend;
-            backend = snapshot.available().stream().filter(b -> b.inFlight() < pendingLimit()).findFirst().orElse(null);
-            if (backend == null) {
-                response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-                ErrorResponses.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, atLimit(full));
-                return;
-            }
-        }
-        request.setAttribute(Exchange.ATTRIBUTE, new Exchange(backend));
+        request.setAttribute(Exchange.ATTRIBUTE, route.exchange());
         super.service(request, response);
-    }
-
-    /**
-     * Requests one backend may have at once: {@code maxConnectionsPerBackend} on connections and as many again
-     * waiting for one (Envoy's max connections plus max pending). Beyond that a request is answered 503 at once
-     * instead of queueing without bound.
-     */
-    private int pendingLimit() {
-        return 2 * config.maxConnectionsPerBackend();
-    }
-
-    private String atLimit(Backend backend) {
-        return "backend " + backend.id() + " is at its limit of " + config.maxConnectionsPerBackend()
-                + " connections and as many queued requests";
-    }
-
-    /**
-     * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the container report that
-     * authority as the server name; a Host header that disagrees with it means the client asked for another host.
-     */
-    private static boolean namesAnotherHost(HttpServletRequest request) {
-        String host = request.getHeader("Host");
-        if (host == null) {
-            return false;
-        }
-        String serverName = request.getServerName();
-        String hostName = host;
-        int port = -1;
-        int colon = host.lastIndexOf(':');
-        if (colon > host.lastIndexOf(']')) {
-            hostName = host.substring(0, colon);
-            try {
-                port = Integer.parseInt(host.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return true;
-            }
-        }
-        if (port < 0) {
-            port = request.isSecure() ? 443 : 80;
-        }
-        return !stripBrackets(hostName).equalsIgnoreCase(stripBrackets(serverName)) || port != request.getServerPort();
-    }
-
-    private static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     @Override
@@ -324,16 +216,12 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        Set<String> connectionListed = connectionHeaders(clientRequest);
-        boolean preserveHost = config.preserveHost();
-        boolean trustForwarded = config.trustForwardedFor();
+        Set<String> connectionListed = ProxyHeaders.connectionListed(clientRequest.getHeaders("Connection"));
         proxyRequest.headers(headers -> {
             headers.clear();
             for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
                 String name = names.nextElement();
-                if (NOT_FORWARDED.contains(name) || connectionListed.contains(name)
-                        || (!preserveHost && name.equalsIgnoreCase("host"))
-                        || (!trustForwarded && name.equalsIgnoreCase("x-forwarded-for"))) {
+                if (!proxyHeaders.forwards(name, connectionListed)) {
                     continue;
                 }
                 for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
@@ -346,41 +234,13 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         });
     }
 
-    private static Set<String> connectionHeaders(HttpServletRequest request) {
-        Enumeration<String> values = request.getHeaders("Connection");
-        if (values == null || !values.hasMoreElements()) {
-            return Set.of();
-        }
-        Set<String> names = caseInsensitive();
-        while (values.hasMoreElements()) {
-            for (String name : values.nextElement().split(",")) {
-                names.add(name.trim());
-            }
-        }
-        return names;
-    }
-
-    /** Header names compare case-insensitively; a sorted set does that without lower-casing (allocating) each name. */
-    private static Set<String> caseInsensitive(String... names) {
-        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(List.of(names));
-        return set;
-    }
-
     /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         String clientIp = clientRequest.getRemoteAddr();
         String host = clientRequest.getHeader("Host");
         String proto = clientRequest.getScheme();
-        proxyRequest.headers(headers -> {
-            String forwardedFor = headers.get(HttpHeader.X_FORWARDED_FOR);
-            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            }
-        });
+        proxyRequest.headers(headers -> ProxyHeaders.addForwarded(headers, clientIp, proto, host));
     }
 
     @Override
@@ -419,7 +279,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                             byte[] buffer, int offset, int length, Callback callback) {
                 received += length;
                 if (maxBody != BalancerConfig.UNLIMITED && received > maxBody) {
-                    callback.failed(new BodyTooLargeException(bodyTooLarge(maxBody)));
+                    callback.failed(new BodyTooLargeException(balancer.bodyTooLarge()));
                     return;
                 }
                 // A write that fails means the backend side failed (it died mid-upload): not the client's fault.
@@ -440,10 +300,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         };
     }
 
-    private static String bodyTooLarge(long maxBody) {
-        return "request body larger than maxRequestBodySize (" + maxBody + " bytes)";
-    }
-
     /** The client's body went over {@code maxRequestBodySize}: its fault, answered 413. */
     private static final class BodyTooLargeException extends IOException {
         BodyTooLargeException(String message) {
@@ -460,12 +316,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     /** Hop-by-hop headers of the backend's response, including those its Connection header names, stay here. */
     @Override
     protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
-        HttpFields headers = serverResponse.getHeaders();
-        if (headers.contains(HttpHeader.CONNECTION)
-                && headers.getCSV(HttpHeader.CONNECTION, false).stream().anyMatch(field.getLowerCaseName()::equalsIgnoreCase)) {
-            return null;
-        }
-        return field;
+        return ProxyHeaders.hopByHop(field, serverResponse.getHeaders()) ? null : field;
     }
 
     @Override
@@ -475,10 +326,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
         }
         if (exchange.retries() == 0) {
-            drain.started();
-            clientRequest.getAsyncContext().addListener(drain.tracker);
+            clientRequest.getAsyncContext().addListener(exchangeEnd);
         }
-        pool.attemptStarted(exchange.backend());
+        balancer.attemptStarted(exchange);
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
@@ -498,8 +348,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        StickySessions sticky = balancer.sticky();
         if (sticky != null) {
-            sticky.onResponse(clientRequest, proxyResponse, exchange(clientRequest).backend());
+            String path = clientRequest.getContextPath().isEmpty() ? "/" : clientRequest.getContextPath();
+            String cookie = sticky.setCookie(new ServletClientRequest(clientRequest), exchange(clientRequest).backend(),
+                    path, clientRequest.isSecure());
+            if (cookie != null) {
+                proxyResponse.addHeader("Set-Cookie", cookie);
+            }
         }
     }
 
@@ -512,8 +368,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-        Exchange exchange = exchange(clientRequest);
-        pool.attemptEnded(exchange.backend(), serverResponse.getStatus(), exchange.attemptNanos(), null);
+        balancer.attemptSucceeded(exchange(clientRequest), serverResponse.getStatus());
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
@@ -532,12 +387,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
-        Backend failed = exchange.backend();
-        // Only the backend's own failures count against it: not a client that left, nor our connection limit.
         Throwable clientFailure = exchange.clientFailure;
-        boolean backendsFault = clientFailure == null && !(failure instanceof RejectedExecutionException);
-        pool.attemptEnded(failed, exchange.responseBegan ? serverResponse.getStatus() : 0, exchange.attemptNanos(),
-                backendsFault ? failure : null);
+        balancer.attemptFailed(exchange, serverResponse.getStatus(), failure, !(failure instanceof RejectedExecutionException));
         if (clientFailure != null) {
             // The backend only failed because we cut its request short: answer for what really happened.
             exchange.failure = clientFailure;
@@ -545,49 +396,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                     ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE : HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
-        exchange.failure = failure;
-        if (!proxyResponse.isCommitted() && clientFailure == null && canRetry(clientRequest, exchange, failure)) {
-            Backend next = pickUntried(exchange);
-            if (next != null) {
-                LOG.debug("[{}] retrying {} {} on {} after {} failed: {}", displayName, clientRequest.getMethod(),
-                        clientRequest.getRequestURI(), next, failed, failure.toString());
-                exchange.attempt(next);
-                resend(clientRequest, proxyResponse, next);
-                return;
-            }
+        Backend next = proxyResponse.isCommitted() ? null
+                : balancer.retryTarget(exchange, clientRequest.getMethod(), hasContent(clientRequest));
+        if (next != null) {
+            exchange.attempt(next);
+            resend(clientRequest, proxyResponse, next);
+            return;
         }
         super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
-    }
-
-    /**
-     * Safe to send again: nothing reached the backend (connect failed, or the request never began sending), or an
-     * idempotent request without a body whose connection closed before any response byte.
-     */
-    private boolean canRetry(HttpServletRequest request, Exchange exchange, Throwable failure) {
-        if (exchange.retries() >= config.retries() || exchange.responseBegan || failure instanceof TimeoutException) {
-            return false;
-        }
-        if (!exchange.requestBegan || Failures.isConnectFailure(failure)) {
-            return true;
-        }
-        return IDEMPOTENT.contains(request.getMethod()) && !hasContent(request);
-    }
-
-    /**
-     * Another available backend for a retry, not asking the strategy: its picker would advance its own rotation and
-     * line the next request up on the backend that just failed.
-     */
-    private Backend pickUntried(Exchange exchange) {
-        List<Backend> available = pool.snapshot().available();
-        int n = available.size();
-        int start = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
-        for (int i = 0; i < n; i++) {
-            Backend candidate = available.get((start + i) % n);
-            if (!exchange.tried(candidate) && candidate.inFlight() < pendingLimit()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Backend backend) {
@@ -614,28 +430,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             return;
         }
         try {
-            ErrorResponses.send(proxyResponse, status, errorMessage(clientRequest, status));
+            ErrorResponses.send(proxyResponse, status, balancer.errorMessage(exchange(clientRequest), status));
         } catch (IOException | RuntimeException e) {
-            LOG.debug("[{}] could not send the {} error", displayName, status, e);
+            LOG.debug("[{}] could not send the {} error", balancer.name(), status, e);
         } finally {
             if (clientRequest.isAsyncStarted()) {
                 clientRequest.getAsyncContext().complete();
             }
         }
-    }
-
-    private String errorMessage(HttpServletRequest request, int status) {
-        Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
-        String backend = exchange == null ? "backend" : "backend " + exchange.backend().id();
-        Throwable failure = exchange == null ? null : exchange.failure;
-        return switch (status) {
-            case HttpServletResponse.SC_GATEWAY_TIMEOUT -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
-            case HttpServletResponse.SC_BAD_GATEWAY -> backend + " failed: " + Failures.describe(failure);
-            case HttpServletResponse.SC_SERVICE_UNAVAILABLE -> atLimit(exchange.backend());
-            case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> bodyTooLarge(config.maxRequestBodySize());
-            case HttpServletResponse.SC_BAD_REQUEST -> "malformed request body: " + Failures.describe(failure);
-            default -> "request failed with status " + status;
-        };
     }
 
     private static Exchange exchange(HttpServletRequest request) {
@@ -648,28 +450,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
      */
     @Override
     public void destroy() {
-        beginShutdown();
-        if (discovery != null) {
-            discovery.close();
-        }
-        if (health != null) {
-            health.close();
-        }
-        if (config != null) {
-            awaitInFlight(config.shutdownTimeout());
+        if (balancer != null) {
+            balancer.stop();
         }
         super.destroy();
-        LOG.info("[{}] stopped", displayName);
-    }
-
-    private void awaitInFlight(Duration timeout) {
-        try {
-            if (!drain.await(timeout)) {
-                LOG.warn("[{}] {} proxied requests still in flight after shutdownTimeout {} ms: cut off", displayName,
-                        drain.inFlight(), timeout.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LOG.info("[{}] stopped", getServletConfig().getServletName());
     }
 }

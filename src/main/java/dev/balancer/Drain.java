@@ -1,26 +1,23 @@
 package dev.balancer;
 
-import jakarta.servlet.AsyncListener;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The servlet's side of a graceful stop: whether it is shutting down (readiness reports 503 from then on), and the
- * proxied requests it still owes an answer. A proxied request leaves {@code service()} long before it is answered,
- * so a container may destroy the servlet while requests are in flight; {@link #await} lets them finish first.
+ * The balancer's side of a graceful stop: whether it is shutting down (readiness reports 503 from then on), and the
+ * proxied requests it still owes an answer. A proxied request leaves the handling thread long before it is
+ * answered, so a container may stop the balancer while requests are in flight; {@link #await} lets them finish first.
  */
 final class Drain {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean shuttingDown;
 
-    /** Counts a proxied request until its asynchronous cycle completes, whatever the outcome. */
-    final AsyncListener tracker = (AsyncCompletion) event -> ended();
-
     void started() {
         inFlight.incrementAndGet();
     }
 
-    private void ended() {
+    /** The proxied request was answered or failed, whatever the outcome. */
+    void ended() {
         if (inFlight.decrementAndGet() == 0 && shuttingDown) {
             synchronized (this) {
                 notifyAll();

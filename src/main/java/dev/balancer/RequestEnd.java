@@ -44,7 +44,7 @@ final class RequestEnd implements AsyncCompletion {
     private void ended(HttpServletRequest request, HttpServletResponse response, long startNanos) {
         try {
             Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
-            admin.requestEnded(request, response.getStatus(), exchange == null ? null : exchange.backend().id(),
+            admin.requestEnded(new ServletClientRequest(request), response.getStatus(), exchange == null ? null : exchange.backend().id(),
                     bytes(exchange, response), System.nanoTime() - startNanos, exchange == null ? 0 : exchange.retries());
         } catch (RuntimeException e) {
             LOG.debug("could not report the end of {} {}", request.getMethod(), request.getRequestURI(), e);

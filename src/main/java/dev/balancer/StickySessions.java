@@ -3,9 +3,7 @@ package dev.balancer;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.PoolSnapshot;
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.balancer.strategy.ClientRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,23 +48,26 @@ final class StickySessions {
     }
 
     /** The available backend the request's cookie names, or null when it has none or that backend is unavailable. */
-    Backend pinned(HttpServletRequest request, PoolSnapshot snapshot) {
-        String id = cookie(request);
+    Backend pinned(ClientRequest request, PoolSnapshot snapshot) {
+        String id = request.cookie(cookieName);
         return id == null ? null : index(snapshot).byId().get(id);
     }
 
-    /** On a backend's response: sets the cookie, unless the request already named this backend. */
-    void onResponse(HttpServletRequest request, HttpServletResponse response, Backend backend) {
+    /**
+     * On a backend's response: the {@code Set-Cookie} value naming the backend, or null when the request already
+     * named it.
+     *
+     * @param path the cookie's path: where the balancer is mounted
+     */
+    String setCookie(ClientRequest request, Backend backend, String path, boolean secure) {
         String id = index(pool.snapshot()).idOf().get(backend);
         if (id == null) {
             id = id(backend); // it left the available set while this request was in flight
         }
-        if (id.equals(cookie(request))) {
-            return;
+        if (id.equals(request.cookie(cookieName))) {
+            return null;
         }
-        String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
-        response.addHeader("Set-Cookie", cookieName + "=" + id + "; Path=" + path + "; HttpOnly; SameSite=Lax"
-                + (request.isSecure() ? "; Secure" : ""));
+        return cookieName + "=" + id + "; Path=" + path + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
     }
 
     /** Racing threads may both rebuild after a change; either result is right, so no lock is needed. */
@@ -77,18 +78,6 @@ final class StickySessions {
             index = current;
         }
         return current;
-    }
-
-    private String cookie(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (cookie.getName().equals(cookieName)) {
-                    return cookie.getValue();
-                }
-            }
-        }
-        return null;
     }
 
     /**

@@ -240,7 +240,7 @@ class ProxyBehaviourTest {
         for (int i = 0; i < 5; i++) {
             Http.get(balancer.url() + "/x");
         }
-        var member = balancer.servlet().pool().snapshot().members().get(0);
+        var member = balancer.pool().snapshot().members().get(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> member.inFlight() == 0);
     }
 }

@@ -112,11 +112,11 @@ class StickySessionTest {
         startBackends(3);
         TestBalancer balancer = sticky(backends, "round-robin");
         Answer first = get(balancer, null);
-        Backend pinned = balancer.servlet().pool().snapshot().members().stream()
+        Backend pinned = balancer.pool().snapshot().members().stream()
                 .filter(b -> b.id().endsWith(":" + backends.get(Integer.parseInt(first.backend().substring(1))).port()))
                 .findFirst().orElseThrow();
 
-        balancer.servlet().pool().transition(pinned, BackendStatus.DOWN, "test");
+        balancer.pool().transition(pinned, BackendStatus.DOWN, "test");
         Answer moved = get(balancer, first.cookieValue());
         assertThat(moved.backend()).isNotEqualTo(first.backend());
         assertThat(moved.setCookie()).isNotNull();

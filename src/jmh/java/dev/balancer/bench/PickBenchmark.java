@@ -3,12 +3,10 @@ package dev.balancer.bench;
 import dev.balancer.backend.AttemptObserver;
 import dev.balancer.backend.Backend;
 import dev.balancer.config.BackendSpec;
+import dev.balancer.strategy.ClientRequest;
 import dev.balancer.strategy.HashKey;
 import dev.balancer.strategy.Picker;
 import dev.balancer.strategy.Strategy;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +77,7 @@ public class PickBenchmark {
     /** Each thread is one client with its own key, as hash strategies see it. */
     @State(Scope.Thread)
     public static class Client {
-        final HttpServletRequest request = new FakeRequest("user-" + Thread.currentThread().getId() * 7919);
+        final ClientRequest request = new FakeRequest("user-" + Thread.currentThread().getId() * 7919);
     }
 
     @Benchmark
@@ -93,25 +91,35 @@ public class PickBenchmark {
         return picker.pick(client.request);
     }
 
-    /** Just the methods strategies read; everything else is never called. */
-    static final class FakeRequest extends HttpServletRequestWrapper {
-        private final String user;
-
-        FakeRequest(String user) {
-            super((HttpServletRequest) Proxy.newProxyInstance(FakeRequest.class.getClassLoader(),
-                    new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
-                        throw new UnsupportedOperationException(method.getName());
-                    }));
-            this.user = user;
+    /** A request as strategies see it: a user header (what {@code hashOn=header:user} reads) and a loopback peer. */
+    record FakeRequest(String user) implements ClientRequest {
+        @Override
+        public String method() {
+            return "GET";
         }
 
         @Override
-        public String getHeader(String name) {
+        public String path() {
+            return "/";
+        }
+
+        @Override
+        public String query() {
+            return null;
+        }
+
+        @Override
+        public String header(String name) {
             return user;
         }
 
         @Override
-        public String getRemoteAddr() {
+        public String cookie(String name) {
+            return null;
+        }
+
+        @Override
+        public String remoteAddress() {
             return "127.0.0.1";
         }
     }

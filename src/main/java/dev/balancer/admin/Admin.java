@@ -2,6 +2,7 @@ package dev.balancer.admin;
 
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.strategy.ClientRequest;
 import dev.balancer.strategy.HashKey;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,7 +10,7 @@ import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Operability of one balancer servlet: the admin endpoints under {@code adminPath} (status page, status JSON,
+ * Operability of one balancer: the admin endpoints under {@code adminPath} (status page, status JSON,
  * Prometheus metrics, health, drain/enable), the telemetry behind them, and the access log. The servlet asks
  * {@link #handle} first for every request and reports every finished request to {@link #requestEnded}.
  *
@@ -47,11 +48,17 @@ public final class Admin {
         }
         // Below the servlet's mapping: pathInfo for a prefix mapping (/api/*, /*), servletPath for the default one (/).
         String path = request.getPathInfo() != null ? request.getPathInfo() : request.getServletPath();
-        if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
+        if (!serves(path)) {
             return false;
         }
         endpoints.serve(path.substring(prefix.length()), request, response);
         return true;
+    }
+
+    /** Whether the path (below where the balancer is mounted) is an admin endpoint's. */
+    public boolean serves(String path) {
+        return endpoints != null && path.startsWith(prefix)
+                && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
     }
 
     /** Whether {@link #requestEnded} does anything; when not, the servlet need not track request ends at all. */
@@ -66,14 +73,14 @@ public final class Admin {
      * @param bytes   response body bytes sent to the client
      * @param retries attempts after the first
      */
-    public void requestEnded(HttpServletRequest request, int status, String backend, long bytes, long durationNanos, int retries) {
+    public void requestEnded(ClientRequest request, int status, String backend, long bytes, long durationNanos, int retries) {
         if (metrics != null) {
             metrics.requestEnded(status, retries);
         }
         if (accessLog) {
-            String query = request.getQueryString();
-            String uri = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
-            AccessLog.log(HashKey.clientIp(request, trustForwardedFor), request.getMethod(), uri, status, backend, bytes,
+            String query = request.query();
+            String uri = query == null ? request.path() : request.path() + "?" + query;
+            AccessLog.log(HashKey.clientIp(request, trustForwardedFor), request.method(), uri, status, backend, bytes,
                     durationNanos, retries);
         }
     }

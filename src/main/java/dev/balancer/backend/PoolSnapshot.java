@@ -1,7 +1,7 @@
 package dev.balancer.backend;
 
+import dev.balancer.strategy.ClientRequest;
 import dev.balancer.strategy.Picker;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +18,7 @@ import java.util.Map;
 public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker picker) {
 
     /** The chosen backend, or null when none is available. */
-    public Backend pick(HttpServletRequest request) {
+    public Backend pick(ClientRequest request) {
         return available.isEmpty() ? null : picker.pick(request);
     }
 

@@ -1,10 +1,13 @@
 package dev.balancer.standalone;
 
-import dev.balancer.BalancingProxyServlet;
+import dev.balancer.Balancer;
+import dev.balancer.BalancingProxyHandler;
+import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -14,7 +17,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Balancer on an embedded Jetty: one connector, the balancing servlet at {@code /*}. */
+/**
+ * Balancer on an embedded Jetty: one connector; requests go to Jetty's core proxy handler running the balancing
+ * core ({@link BalancingProxyHandler}), those under the admin path to the admin servlet behind it.
+ */
 public final class StandaloneServer {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
 
@@ -26,12 +32,12 @@ public final class StandaloneServer {
     private final BalancerConfig config;
     private final Server server;
     private final ServerConnector connector;
-    private final BalancingProxyServlet servlet;
-    private final ServletHolder holder;
+    private final Balancer balancer;
 
     /** Set once a stop began; guarded by this. */
     private boolean shutDown;
 
+    /** @throws dev.balancer.config.ConfigException when the strategy cannot be created */
     public StandaloneServer(BalancerConfig config) {
         this.config = config;
         // Proxying is asynchronous end to end, so threads only run work, never wait on backends: a pool sized to the
@@ -52,33 +58,24 @@ public final class StandaloneServer {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
 
-        servlet = new BalancingProxyServlet(config);
-        ServletContextHandler context = new ServletContextHandler("/");
-        holder = new ServletHolder("balancer", servlet);
-        holder.setAsyncSupported(true);
-        holder.setInitOrder(1);
-        context.addServlet(holder, "/*");
-        context.getServletHandler().setStartWithUnavailable(false);
+        balancer = new Balancer("balancer", config, StandaloneServer.class.getClassLoader());
+        ServletContextHandler admin = new ServletContextHandler("/");
+        admin.addServlet(new ServletHolder("admin", new AdminServlet(balancer.admin())), "/*");
 
         // Stopping is graceful: the connector stops accepting, in-flight requests get shutdownTimeout to finish.
-        server.setHandler(new GracefulHandler(context));
+        server.setHandler(new GracefulHandler(new Handler.Sequence(new BalancingProxyHandler(balancer), admin)));
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         // Not Jetty's own shutdown hook: it would close the connector at once, without the shutdown delay.
         server.setStopAtShutdown(false);
     }
 
-    /** Starts listening; fails (and stops again) when the servlet could not start. */
+    /** Starts listening; fails (and stops again) when something could not start. */
     public StandaloneServer start() throws Exception {
         try {
             server.start();
         } catch (Exception e) {
-            server.stop(); // the servlet refused to start (see BalancingProxyServlet.init): release the port
+            server.stop(); // release the port
             throw e;
-        }
-        jakarta.servlet.UnavailableException failure = holder.getUnavailableException();
-        if (failure != null) {
-            server.stop();
-            throw failure;
         }
         return this;
     }
@@ -86,7 +83,7 @@ public final class StandaloneServer {
     /** Stops without the shutdown delay (in-flight requests still get shutdownTimeout). */
     public synchronized void stop() throws Exception {
         shutDown = true;
-        servlet.beginShutdown();
+        balancer.beginShutdown();
         server.stop();
     }
 
@@ -105,7 +102,7 @@ public final class StandaloneServer {
             return;
         }
         shutDown = true;
-        servlet.beginShutdown();
+        balancer.beginShutdown();
         LOG.info("Stopping: still serving for shutdownDelay {} ms, then closing the listener; in-flight requests get up to {} ms",
                 config.shutdownDelay().toMillis(), config.shutdownTimeout().toMillis());
         try {
@@ -125,7 +122,7 @@ public final class StandaloneServer {
         return connector.getLocalPort();
     }
 
-    public BalancingProxyServlet servlet() {
-        return servlet;
+    public Balancer balancer() {
+        return balancer;
     }
 }

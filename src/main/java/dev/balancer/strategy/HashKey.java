@@ -2,8 +2,6 @@ package dev.balancer.strategy;
 
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * The part of a request that {@code strategy=hash} hashes on ({@code hashOn}).
@@ -33,36 +31,24 @@ public record HashKey(Source source, String name, boolean trustForwardedFor) {
     }
 
     /** The key of this request, or null when it has none (no such header or cookie). */
-    public String of(HttpServletRequest request) {
+    public String of(ClientRequest request) {
         return switch (source) {
             case CLIENT_IP -> clientIp(request, trustForwardedFor);
-            case URI -> request.getRequestURI();
-            case HEADER -> request.getHeader(name);
-            case COOKIE -> cookie(request, name);
+            case URI -> request.path();
+            case HEADER -> request.header(name);
+            case COOKIE -> request.cookie(name);
         };
     }
 
     /** The client's address: the peer's, or the first X-Forwarded-For entry when that header is trusted. */
-    public static String clientIp(HttpServletRequest request, boolean trustForwardedFor) {
+    public static String clientIp(ClientRequest request, boolean trustForwardedFor) {
         if (trustForwardedFor) {
-            String forwarded = request.getHeader("X-Forwarded-For");
+            String forwarded = request.header("X-Forwarded-For");
             if (forwarded != null && !forwarded.isBlank()) {
                 int comma = forwarded.indexOf(',');
                 return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
             }
         }
-        return request.getRemoteAddr();
-    }
-
-    private static String cookie(HttpServletRequest request, String name) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies != null) {
-            for (Cookie cookie : cookies) {
-                if (cookie.getName().equals(name)) {
-                    return cookie.getValue();
-                }
-            }
-        }
-        return null;
+        return request.remoteAddress();
     }
 }

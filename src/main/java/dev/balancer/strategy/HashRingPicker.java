@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -63,7 +62,7 @@ final class HashRingPicker implements Picker {
     }
 
     @Override
-    public Backend pick(HttpServletRequest request) {
+    public Backend pick(ClientRequest request) {
         String value = key.of(request);
         if (value == null) {
             return backends[ThreadLocalRandom.current().nextInt(backends.length)];

@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,7 +26,7 @@ final class LeastConnectionsPicker implements Picker {
     }
 
     @Override
-    public Backend pick(HttpServletRequest request) {
+    public Backend pick(ClientRequest request) {
         int n = backends.length;
         int offset = (start.getAndIncrement() & Integer.MAX_VALUE) % n;
         int candidates = Math.min(n, CANDIDATES);

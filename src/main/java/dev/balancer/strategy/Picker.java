@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Chooses a backend for one request, among the fixed set it was built over. Called on every request and from many
@@ -15,5 +14,5 @@ public interface Picker {
      *                benchmarks pass null to those)
      * @return one of the backends this picker was built over
      */
-    Backend pick(HttpServletRequest request);
+    Backend pick(ClientRequest request);
 }

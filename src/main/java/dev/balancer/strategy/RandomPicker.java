@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,7 +26,7 @@ final class RandomPicker implements Picker {
     }
 
     @Override
-    public Backend pick(HttpServletRequest request) {
+    public Backend pick(ClientRequest request) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (cumulative[0] == 0) {
             return backends[random.nextInt(backends.length)];

@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,7 +20,7 @@ final class RoundRobinPicker implements Picker {
     }
 
     @Override
-    public Backend pick(HttpServletRequest request) {
+    public Backend pick(ClientRequest request) {
         int turn = next.getAndIncrement() & Integer.MAX_VALUE;
         return backends[cycle == null ? turn % backends.length : cycle[turn % cycle.length]];
     }

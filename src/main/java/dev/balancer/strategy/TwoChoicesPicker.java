@@ -1,7 +1,6 @@
 package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -22,7 +21,7 @@ abstract class TwoChoicesPicker implements Picker {
     }
 
     @Override
-    public final Backend pick(HttpServletRequest request) {
+    public final Backend pick(ClientRequest request) {
         int n = backends.length;
         if (n == 1) {
             return backends[0];

@@ -51,12 +51,12 @@ class AdminAccessTest {
         for (AdminClient refused : List.of(anonymous, wrong)) {
             assertThat(refused.post("/backends/" + id(a) + "/drain").statusCode()).isEqualTo(401);
         }
-        assertThat(balancer.servlet().pool().snapshot().available()).hasSize(1);
+        assertThat(balancer.pool().snapshot().available()).hasSize(1);
 
         assertThat(holder.get("/status").statusCode()).isEqualTo(200);
         assertThat(holder.get("/metrics").statusCode()).isEqualTo(200);
         assertThat(holder.post("/backends/" + id(a) + "/drain").statusCode()).isEqualTo(200);
-        assertThat(balancer.servlet().pool().snapshot().available()).isEmpty();
+        assertThat(balancer.pool().snapshot().available()).isEmpty();
         assertThat(a.requests()).isZero();
     }
 

@@ -99,7 +99,7 @@ class MetricsEndpointTest {
         }
         TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
-        BackendPool pool = balancer.servlet().pool();
+        BackendPool pool = balancer.pool();
         String dead = "127.0.0.1:" + closed;
 
         // Round robin starts at the dead backend: refused, retried on a.

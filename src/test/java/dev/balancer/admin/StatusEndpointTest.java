@@ -168,7 +168,7 @@ class StatusEndpointTest {
         assertThat(report.get("state").asText()).isEqualTo("draining");
         assertThat(report.get("reason").asText()).isEqualTo("drained by operator");
         assertThat(admin.backend(id(a)).get("state").asText()).isEqualTo("draining");
-        assertThat(balancer.servlet().pool().snapshot().available()).extracting(Backend::id).containsExactly(id(b));
+        assertThat(balancer.pool().snapshot().available()).extracting(Backend::id).containsExactly(id(b));
         for (int i = 0; i < 4; i++) {
             assertThat(Http.get(balancer.url() + "/x").body()).startsWith("b ");
         }
@@ -263,13 +263,13 @@ class StatusEndpointTest {
         HttpResponse<String> fetchMetadata = Http.send(HttpRequest.newBuilder(URI.create(drain))
                 .header("Sec-Fetch-Site", "cross-site").POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(fetchMetadata.statusCode()).isEqualTo(403);
-        assertThat(balancer.servlet().pool().snapshot().available()).hasSize(1);
+        assertThat(balancer.pool().snapshot().available()).hasSize(1);
 
         HttpResponse<String> sameOrigin = Http.send(HttpRequest.newBuilder(URI.create(drain))
                 .header("Origin", balancer.url()).header("Sec-Fetch-Site", "same-origin")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(sameOrigin.statusCode()).isEqualTo(200);
-        assertThat(balancer.servlet().pool().snapshot().available()).isEmpty();
+        assertThat(balancer.pool().snapshot().available()).isEmpty();
     }
 
     @Test

@@ -104,7 +104,7 @@ class StatusPageBrowserTest {
         TestBalancer balancer = keep(new TestBalancer(Map.of("backends",
                 a.url() + " weight=2, " + b.url() + ", " + c.url() + ", " + d.url() + " backup",
                 "healthCheckPath", "/health", "healthCheckInterval", "1s", "healthCheckTimeout", "500ms")));
-        BackendPool pool = balancer.servlet().pool();
+        BackendPool pool = balancer.pool();
         // What passive outlier detection does after repeated failures; active probes leave an ejection alone.
         pool.transition(pool.find(id(c)).orElseThrow(), BackendStatus.EJECTED, "3 failures in 10s");
         await().until(() -> pool.find(id(b)).orElseThrow().lastProbe() != null);

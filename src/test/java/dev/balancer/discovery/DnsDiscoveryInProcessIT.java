@@ -54,7 +54,7 @@ class DnsDiscoveryInProcessIT {
             params.put(keyValues[i], keyValues[i + 1]);
         }
         balancer = new TestBalancer(params);
-        return balancer.servlet().pool();
+        return balancer.pool();
     }
 
     private Optional<Backend> member(BackendPool pool, int pod) {

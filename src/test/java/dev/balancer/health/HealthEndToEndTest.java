@@ -45,11 +45,11 @@ class HealthEndToEndTest {
     }
 
     private static BackendStatus status(TestBalancer balancer, TestBackend backend) {
-        return balancer.servlet().pool().snapshot().state(member(balancer, backend)).status();
+        return balancer.pool().snapshot().state(member(balancer, backend)).status();
     }
 
     private static Backend member(TestBalancer balancer, TestBackend backend) {
-        return balancer.servlet().pool().snapshot().members().stream()
+        return balancer.pool().snapshot().members().stream()
                 .filter(b -> b.url().getPort() == backend.port()).findFirst().orElseThrow();
     }
 
@@ -181,7 +181,7 @@ class HealthEndToEndTest {
         }
         // The timeout plus a margin for a loaded 2-core machine; far below what an unbounded wait would take.
         assertThat(timeoutMillis).hasSize(2).allSatisfy(ms -> assertThat(ms).isBetween(450L, 4500L));
-        BackendPool pool = balancer.servlet().pool();
+        BackendPool pool = balancer.pool();
         Backend hungMember = pool.snapshot().members().get(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> pool.snapshot().state(hungMember).status() == BackendStatus.EJECTED);
         assertThat(pool.snapshot().state(hungMember).reason()).contains("2 failures within 30000 ms: timeout");
@@ -208,7 +208,7 @@ class HealthEndToEndTest {
         long outAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flipped);
         // 2 failed probes 100 ms apart, plus up to one interval until the first of them: well under a second.
         assertThat(outAfter).isLessThan(1500);
-        assertThat(balancer.servlet().pool().snapshot().state(member(balancer, flaky)).reason())
+        assertThat(balancer.pool().snapshot().state(member(balancer, flaky)).reason())
                 .isEqualTo("2 consecutive probe failures: status 503");
 
         for (int i = 0; i < 30; i++) {
@@ -287,7 +287,7 @@ class HealthEndToEndTest {
         List<TestBackend> backends = servers.backends(2);
         TestBalancer balancer = servers.balancer(backends, "healthCheckPath", "/health", "healthCheckInterval", "100ms",
                 "healthCheckTimeout", "100ms", "unhealthyThreshold", "1");
-        BackendPool pool = balancer.servlet().pool();
+        BackendPool pool = balancer.pool();
         for (TestBackend backend : backends) {
             backend.stop();
         }

@@ -146,7 +146,7 @@ class HostileInputTest {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 held.add(socket);
             }
-            var member = balancer.servlet().pool().snapshot().members().get(0);
+            var member = balancer.balancer().pool().snapshot().members().get(0);
             await().atMost(Duration.ofSeconds(5)).until(() -> backend.holding() == 2 && member.inFlight() == 4);
             var rejected = Http.get(url + "/more");
             assertThat(rejected.statusCode()).isEqualTo(503);

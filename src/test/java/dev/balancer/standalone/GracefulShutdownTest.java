@@ -52,7 +52,7 @@ class GracefulShutdownTest {
                 CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
                         HttpRequest.newBuilder(URI.create(url + "/hold")).build(), HttpResponse.BodyHandlers.ofString());
                 await().atMost(Duration.ofSeconds(5)).until(() -> backend.holding() == 1);
-                assertThat(server.servlet().isShuttingDown()).isFalse();
+                assertThat(server.balancer().isShuttingDown()).isFalse();
                 assertThat(Http.get(url + "/_balancer/health").statusCode()).isEqualTo(200);
 
                 CountDownLatch delayStarted = new CountDownLatch(1);
@@ -71,7 +71,7 @@ class GracefulShutdownTest {
                 assertThat(delayStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
                 // During the delay: readiness reports 503 though the backend is fine, and traffic still flows.
-                assertThat(server.servlet().isShuttingDown()).isTrue();
+                assertThat(server.balancer().isShuttingDown()).isTrue();
                 HttpResponse<String> health = Http.get(url + "/_balancer/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains("\"status\":\"shutting down\"").contains("\"available\":1");

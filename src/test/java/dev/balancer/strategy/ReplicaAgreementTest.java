@@ -55,11 +55,11 @@ class ReplicaAgreementTest {
         TestBalancer one = started(new TestBalancer(Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(a, b, c, d))));
         TestBalancer two = started(new TestBalancer(Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(d, c))));
         // The second replica's pool grows later, from a list in yet another order.
-        two.servlet().pool().updateMembers(Stream.of(b, d, a, c).map(t -> BackendSpec.parse(t.url())).toList());
+        two.pool().updateMembers(Stream.of(b, d, a, c).map(t -> BackendSpec.parse(t.url())).toList());
 
         // The running servlets' own pickers, asked for every key as a request carrying it would.
-        HashRingPicker ringOne = (HashRingPicker) one.servlet().pool().snapshot().picker();
-        HashRingPicker ringTwo = (HashRingPicker) two.servlet().pool().snapshot().picker();
+        HashRingPicker ringOne = (HashRingPicker) one.pool().snapshot().picker();
+        HashRingPicker ringTwo = (HashRingPicker) two.pool().snapshot().picker();
         int disagreements = 0;
         Map<String, Integer> perBackend = new HashMap<>();
         for (int key = 0; key < KEYS; key++) {

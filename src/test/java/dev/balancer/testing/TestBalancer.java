@@ -1,23 +1,49 @@
 package dev.balancer.testing;
 
 import dev.balancer.BalancingProxyServlet;
+import dev.balancer.backend.BackendPool;
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigSources;
+import dev.balancer.standalone.StandaloneServer;
+import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The real servlet in a real Jetty on an ephemeral loopback port, configured through init-params like in web.xml. */
+/**
+ * A real balancer on an ephemeral loopback port, configured through init-params like in web.xml. Which front end
+ * serves it is chosen by the system property {@code balancer.test.frontEnd}: {@code servlet} (the default: the
+ * servlet in a real Jetty, as in the WAR) or {@code handler} (the runnable jar's server, Jetty's core proxy). The
+ * build runs the proxy tests once for each.
+ */
 public final class TestBalancer implements AutoCloseable {
+    public static final String FRONT_END = System.getProperty("balancer.test.frontEnd", "servlet");
+
     private final Server server;
     private final ServerConnector connector;
-    private final BalancingProxyServlet servlet = new BalancingProxyServlet();
+    private final BalancingProxyServlet servlet;
+    private final StandaloneServer standalone;
 
     public TestBalancer(Map<String, String> initParams) throws Exception {
         this(initParams, "/*");
     }
 
+    /** @param mapping the servlet's mapping; anything but {@code /*} always runs the servlet */
     public TestBalancer(Map<String, String> initParams, String mapping) throws Exception {
+        if ("handler".equals(FRONT_END) && "/*".equals(mapping)) {
+            Map<String, String> values = new HashMap<>(initParams);
+            values.put("host", "127.0.0.1");
+            values.put("port", "0");
+            standalone = new StandaloneServer(BalancerConfig.from(new ConfigSources().add("init-param", values, true))).start();
+            server = null;
+            connector = null;
+            servlet = null;
+            return;
+        }
+        standalone = null;
+        servlet = new BalancingProxyServlet();
         server = new Server();
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -44,19 +70,40 @@ public final class TestBalancer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + connector.getLocalPort();
+        return "http://127.0.0.1:" + port();
     }
 
     public int port() {
-        return connector.getLocalPort();
+        return standalone != null ? standalone.port() : connector.getLocalPort();
     }
 
+    public BackendPool pool() {
+        return standalone != null ? standalone.balancer().pool() : servlet.pool();
+    }
+
+    /** Readiness turns 503 from now on, as on SIGTERM or when the container stops the servlet. */
+    public void beginShutdown() {
+        if (standalone != null) {
+            standalone.balancer().beginShutdown();
+        } else {
+            servlet.beginShutdown();
+        }
+    }
+
+    /** The servlet; only for tests of the servlet's own lifecycle, which run it whatever the front end. */
     public BalancingProxyServlet servlet() {
+        if (servlet == null) {
+            throw new IllegalStateException("this balancer runs the " + FRONT_END + " front end, not the servlet");
+        }
         return servlet;
     }
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        if (standalone != null) {
+            standalone.stop();
+        } else {
+            server.stop();
+        }
     }
 }

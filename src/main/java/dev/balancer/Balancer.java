@@ -1,0 +1,316 @@
+package dev.balancer;
+
+import dev.balancer.admin.Admin;
+import dev.balancer.backend.Backend;
+import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.Failures;
+import dev.balancer.backend.PoolSnapshot;
+import dev.balancer.config.BalancerConfig;
+import dev.balancer.discovery.Discovery;
+import dev.balancer.health.HealthChecks;
+import dev.balancer.strategy.ClientRequest;
+import dev.balancer.strategy.StrategyRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The balancing core that both front ends share — {@link BalancingProxyServlet} in a servlet container and
+ * {@link BalancingProxyHandler} in the runnable jar: the pool and its strategy, health checks, discovery, sticky
+ * sessions, admin telemetry and graceful drain, and every decision about a request (where it goes, whether it is
+ * refused, whether a failed attempt may be retried, what an error says). The front ends only move bytes.
+ */
+public final class Balancer {
+    private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+    static final String NO_HEALTHY_BACKEND = "no healthy backend";
+
+    private final String name;
+    private final BalancerConfig config;
+    private final BackendPool pool;
+    private final StickySessions sticky;
+    private final Admin admin;
+    private final Drain drain = new Drain();
+    private Discovery discovery;
+    private HealthChecks health;
+
+    /**
+     * @param name   names this balancer in logs and metrics (the servlet's name)
+     * @param loader loads a strategy given by class name
+     * @throws dev.balancer.config.ConfigException when the strategy cannot be created
+     */
+    public Balancer(String name, BalancerConfig config, ClassLoader loader) {
+        this.name = name;
+        this.config = config;
+        this.pool = new BackendPool(name, StrategyRegistry.load(loader).create(config, loader), config.backends(), Clock.systemUTC());
+        this.admin = new Admin(config, pool, drain::isShuttingDown);
+        this.sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
+    }
+
+    /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
+    void configure(HttpClient client) {
+        // Redirects and cookies belong to the client; the proxy passes them through untouched.
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.setMaxConnectionsPerDestination(config.maxConnectionsPerBackend());
+        // route() enforces the per-backend limit itself (see pendingLimit); Jetty's queue is only the backstop.
+        client.setMaxRequestsQueuedPerDestination(pendingLimit());
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setIdleTimeout(config.idleTimeout().toMillis());
+        // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
+        client.setDestinationIdleTimeout(config.idleTimeout().toMillis() * 2);
+    }
+
+    /** Starts discovery and health checks; probes go through the front end's (started) client. */
+    void start(HttpClient client) {
+        discovery = Discovery.start(pool, config);
+        health = HealthChecks.start(pool, client, config);
+        List<Backend> members = pool.snapshot().members();
+        LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.strategy(), summary(members));
+    }
+
+    /** The first few backends, enough for a log line that stays one line with hundreds of them. */
+    private static String summary(List<?> backends) {
+        int shown = Math.min(backends.size(), 5);
+        String head = backends.subList(0, shown).toString();
+        return backends.size() == shown ? head : head + " and " + (backends.size() - shown) + " more";
+    }
+
+    /**
+     * Readiness turns 503 from now on, so load balancers stop sending new traffic, while requests still arriving
+     * are served as usual. Idempotent.
+     */
+    public void beginShutdown() {
+        if (drain.begin()) {
+            LOG.info("[{}] shutting down: readiness reports 503 from now on; {} proxied requests in flight", name,
+                    drain.inFlight());
+        }
+    }
+
+    public boolean isShuttingDown() {
+        return drain.isShuttingDown();
+    }
+
+    /** Stops discovery and probes and gives in-flight requests up to {@code shutdownTimeout}; then the client may stop. */
+    void stop() {
+        beginShutdown();
+        if (discovery != null) {
+            discovery.close();
+        }
+        if (health != null) {
+            health.close();
+        }
+        awaitInFlight(config.shutdownTimeout());
+    }
+
+    private void awaitInFlight(Duration timeout) {
+        try {
+            if (!drain.await(timeout)) {
+                LOG.warn("[{}] {} proxied requests still in flight after shutdownTimeout {} ms: cut off", name,
+                        drain.inFlight(), timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    BalancerConfig config() {
+        return config;
+    }
+
+    public BackendPool pool() {
+        return pool;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Null without {@code stickyCookie}. */
+    StickySessions sticky() {
+        return sticky;
+    }
+
+    /** Where a request goes, or why it does not: exactly one of the two is set. */
+    record Route(Exchange exchange, int status, String refusal) {
+        static Route refuse(int status, String why) {
+            return new Route(null, status, why);
+        }
+    }
+
+    /**
+     * Decides where a client request goes: the backend its sticky cookie names, else the strategy's pick; or a
+     * refusal (405, 400, 413, 503) with the reason for the JSON body.
+     *
+     * @param contentLength   the declared body length, -1 when unknown
+     * @param namesAnotherHost the request target names a host other than the Host header (see {@link #namesAnotherHost})
+     */
+    Route route(ClientRequest request, long contentLength, boolean namesAnotherHost) {
+        if ("CONNECT".equalsIgnoreCase(request.method())) {
+            return Route.refuse(405, "CONNECT is not supported: this is not a forward proxy");
+        }
+        if (namesAnotherHost) {
+            return Route.refuse(400, "request target names another host: this is not a forward proxy");
+        }
+        long maxBody = config.maxRequestBodySize();
+        if (maxBody != BalancerConfig.UNLIMITED && contentLength > maxBody) {
+            return Route.refuse(413, bodyTooLarge());
+        }
+        PoolSnapshot snapshot = pool.snapshot();
+        Backend backend = sticky == null ? null : sticky.pinned(request, snapshot);
+        if (backend == null) {
+            backend = snapshot.pick(request);
+        }
+        if (backend == null) {
+            return Route.refuse(503, NO_HEALTHY_BACKEND);
+        }
+        if (backend.inFlight() >= pendingLimit()) {
+            Backend full = backend;
+            backend = firstUnder(snapshot.available(), null);
+            if (backend == null) {
+                return Route.refuse(503, atLimit(full));
+            }
+        }
+        return new Route(new Exchange(backend), 0, null);
+    }
+
+    /**
+     * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the server report that
+     * authority as the server name; a Host header that disagrees with it means the client asked for another host.
+     */
+    static boolean namesAnotherHost(String hostHeader, String serverName, int serverPort, boolean secure) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String hostName = hostHeader;
+        int port = -1;
+        int colon = hostHeader.lastIndexOf(':');
+        if (colon > hostHeader.lastIndexOf(']')) {
+            hostName = hostHeader.substring(0, colon);
+            try {
+                port = Integer.parseInt(hostHeader.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        if (port < 0) {
+            port = secure ? 443 : 80;
+        }
+        return !stripBrackets(hostName).equalsIgnoreCase(stripBrackets(serverName)) || port != serverPort;
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /**
+     * Requests one backend may have at once: {@code maxConnectionsPerBackend} on connections and as many again
+     * waiting for one (Envoy's max connections plus max pending). Beyond that a request is answered 503 at once
+     * instead of queueing without bound.
+     */
+    private int pendingLimit() {
+        return 2 * config.maxConnectionsPerBackend();
+    }
+
+    private String atLimit(Backend backend) {
+        return "backend " + backend.id() + " is at its limit of " + config.maxConnectionsPerBackend()
+                + " connections and as many queued requests";
+    }
+
+    String bodyTooLarge() {
+        return "request body larger than maxRequestBodySize (" + config.maxRequestBodySize() + " bytes)";
+    }
+
+    /** An attempt of the exchange is about to be sent to its backend. */
+    void attemptStarted(Exchange exchange) {
+        if (exchange.retries() == 0) {
+            drain.started();
+        }
+        pool.attemptStarted(exchange.backend());
+    }
+
+    /** The exchange is over, whatever its outcome: it no longer holds up a graceful stop. */
+    void exchangeEnded() {
+        drain.ended();
+    }
+
+    /** The backend answered with this status. */
+    void attemptSucceeded(Exchange exchange, int status) {
+        pool.attemptEnded(exchange.backend(), status, exchange.attemptNanos(), null);
+    }
+
+    /**
+     * The attempt failed. Only the backend's own failures count against it: not a client that left or sent a broken
+     * body, nor our own limits.
+     *
+     * @param status the backend's status if its response had begun, else 0
+     */
+    void attemptFailed(Exchange exchange, int status, Throwable failure, boolean backendsFault) {
+        exchange.failure = failure;
+        pool.attemptEnded(exchange.backend(), exchange.responseBegan ? status : 0, exchange.attemptNanos(),
+                backendsFault && exchange.clientFailure == null ? failure : null);
+    }
+
+    /**
+     * The backend to retry the failed attempt on, or null when it must not be retried. Safe to send again: nothing
+     * reached the backend (connect failed, or the request never began sending), or an idempotent request without
+     * a body whose connection closed before any response byte.
+     */
+    Backend retryTarget(Exchange exchange, String method, boolean hasBody) {
+        Throwable failure = exchange.failure;
+        if (exchange.clientFailure != null || exchange.retries() >= config.retries() || exchange.responseBegan
+                || failure instanceof TimeoutException) {
+            return null;
+        }
+        boolean safe = !exchange.requestBegan || Failures.isConnectFailure(failure) || (IDEMPOTENT.contains(method) && !hasBody);
+        if (!safe) {
+            return null;
+        }
+        // Not through the strategy: its picker would advance its own rotation and line the next request up on the
+        // backend that just failed.
+        Backend next = firstUnder(pool.snapshot().available(), exchange);
+        if (next != null) {
+            LOG.debug("[{}] retrying {} on {} after {} failed: {}", name, method, next, exchange.backend(), failure.toString());
+        }
+        return next;
+    }
+
+    /** An available backend under its pending limit, not yet tried by the exchange, from a random start. */
+    private Backend firstUnder(List<Backend> available, Exchange exchange) {
+        int n = available.size();
+        int start = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Backend candidate = available.get((start + i) % n);
+            if ((exchange == null || !exchange.tried(candidate)) && candidate.inFlight() < pendingLimit()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The message of an error Balancer answers itself for the exchange (null when none was routed). */
+    String errorMessage(Exchange exchange, int status) {
+        String backend = exchange == null ? "backend" : "backend " + exchange.backend().id();
+        Throwable failure = exchange == null ? null : exchange.failure;
+        return switch (status) {
+            case 504 -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
+            case 502 -> backend + " failed: " + Failures.describe(failure);
+            case 503 -> exchange == null ? NO_HEALTHY_BACKEND : atLimit(exchange.backend());
+            case 413 -> bodyTooLarge();
+            case 400 -> "malformed request body: " + Failures.describe(failure);
+            default -> "request failed with status " + status;
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package dev.balancer;
+
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Which headers cross the proxy, for both front ends: hop-by-hop headers (and those a Connection header names)
+ * stay on their hop, X-Forwarded-* are ours to set.
+ */
+final class ProxyHeaders {
+    /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
+    private static final Set<String> NOT_FORWARDED = caseInsensitive(List.of("connection", "keep-alive",
+            "proxy-authorization", "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer",
+            "upgrade", "expect", "x-forwarded-proto", "x-forwarded-host", "forwarded"));
+    /** Response headers of the backend's hop, never passed to the client. */
+    private static final Set<String> HOP_BY_HOP = caseInsensitive(List.of("connection", "keep-alive",
+            "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"));
+
+    private final boolean preserveHost;
+    private final boolean trustForwardedFor;
+
+    ProxyHeaders(boolean preserveHost, boolean trustForwardedFor) {
+        this.preserveHost = preserveHost;
+        this.trustForwardedFor = trustForwardedFor;
+    }
+
+    /** Whether the client's request header goes to the backend. */
+    boolean forwards(String name, Set<String> connectionListed) {
+        return !NOT_FORWARDED.contains(name) && !connectionListed.contains(name)
+                && (preserveHost || !name.equalsIgnoreCase("host"))
+                && (trustForwardedFor || !name.equalsIgnoreCase("x-forwarded-for"));
+    }
+
+    /** The header names listed by Connection header values (RFC 9110 7.6.1); empty without any. */
+    static Set<String> connectionListed(Enumeration<String> values) {
+        if (values == null || !values.hasMoreElements()) {
+            return Set.of();
+        }
+        Set<String> names = caseInsensitive(List.of());
+        while (values.hasMoreElements()) {
+            for (String name : values.nextElement().split(",")) {
+                names.add(name.trim());
+            }
+        }
+        return names;
+    }
+
+    /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */
+    static void addForwarded(HttpFields.Mutable headers, String clientIp, String proto, String host) {
+        String forwardedFor = headers.get(HttpHeader.X_FORWARDED_FOR);
+        headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
+        headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
+        if (host != null) {
+            headers.put(HttpHeader.X_FORWARDED_HOST, host);
+        }
+    }
+
+    /** Whether the backend's response header stays on the backend's hop: hop-by-hop, or named by its Connection header. */
+    static boolean hopByHop(HttpField field, HttpFields response) {
+        if (HOP_BY_HOP.contains(field.getName())) {
+            return true;
+        }
+        return response.contains(HttpHeader.CONNECTION)
+                && response.getCSV(HttpHeader.CONNECTION, false).stream().anyMatch(field.getName()::equalsIgnoreCase);
+    }
+
+    /** Header names compare case-insensitively; a sorted set does that without lower-casing (allocating) each name. */
+    private static Set<String> caseInsensitive(List<String> names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return set;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.balancer.strategy;
+
+/**
+ * What a strategy may read of the client's request, the same whether it arrived through the servlet (the WAR) or
+ * Jetty's core handler (the runnable jar). Values are as the client sent them: the path still percent-encoded.
+ */
+public interface ClientRequest {
+    String method();
+
+    /** The request path, without the query, as the client sent it. */
+    String path();
+
+    /** The query string, without the {@code ?}; null when there is none. */
+    String query();
+
+    /** The first value of the header, or null. */
+    String header(String name);
+
+    /** The value of the first cookie with this name, or null. */
+    String cookie(String name);
+
+    /** The address of the peer that connected to us (not X-Forwarded-For). */
+    String remoteAddress();
+}
