@@ -14,12 +14,12 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real balancer on an ephemeral loopback port, configured through init-params like in web.xml. Which front end
- * serves it is chosen by the system property {@code balancer.test.frontEnd}: {@code servlet} (the default: the
+ * serves it is chosen by the system property {@code test.frontEnd}: {@code servlet} (the default: the
  * servlet in a real Jetty, as in the WAR) or {@code handler} (the runnable jar's server, Jetty's core proxy). The
  * build runs the proxy tests once for each.
  */
 public final class TestBalancer implements AutoCloseable {
-    public static final String FRONT_END = System.getProperty("balancer.test.frontEnd", "servlet");
+    public static final String FRONT_END = System.getProperty("test.frontEnd", "servlet");
 
     private final Server server;
     private final ServerConnector connector;
