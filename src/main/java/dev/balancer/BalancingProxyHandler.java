@@ -18,7 +18,6 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The runnable jar's front end: the same balancing core as {@link BalancingProxyServlet}, on Jetty's core
@@ -39,12 +38,6 @@ public final class BalancingProxyHandler extends ProxyHandler {
         this.config = balancer.config();
         this.proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
         this.tracksRequests = balancer.admin().tracksRequests();
-    }
-
-    /** Nothing here blocks (the backend exchange is asynchronous), so Jetty may call it on the selector thread. */
-    @Override
-    public Invocable.InvocationType getInvocationType() {
-        return Invocable.InvocationType.NON_BLOCKING;
     }
 
     @Override

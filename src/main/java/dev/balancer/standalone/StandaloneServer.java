@@ -40,11 +40,12 @@ public final class StandaloneServer {
     /** @throws dev.balancer.config.ConfigException when the strategy cannot be created */
     public StandaloneServer(BalancerConfig config) {
         this.config = config;
-        // Proxying is asynchronous end to end, so threads only run work, never wait on backends: a pool sized to the
-        // CPUs avoids the lock handoffs and context switches of Jetty's default 200. Measured on one core with the
-        // bench harness: p99 18-25 ms instead of 53-72 ms, throughput 7.0-9.7k instead of 6.7-7.3k req/s.
-        int cpus = Runtime.getRuntime().availableProcessors();
-        QueuedThreadPool threads = new QueuedThreadPool(8 * cpus, Math.min(8, 8 * cpus));
+        // Proxying is asynchronous end to end, so threads only run work, never wait on backends. Jetty needs a few for
+        // itself (acceptor, the server's and the client's selector); beyond those, two per CPU. Fewer threads, fewer
+        // lock hand-offs and context switches: on one core (bench harness) 6 threads served 19-25k req/s where 8 served
+        // 11-17k and 16 served 12k; Jetty's default of 200 made the servlet proxy's p99 three times worse.
+        int size = 4 + 2 * Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool threads = new QueuedThreadPool(size, size);
         threads.setName("balancer");
         server = new Server(threads);
 
