@@ -2,7 +2,7 @@ package dev.balancer.backend;
 
 import dev.balancer.config.BackendSpec;
 import java.net.URI;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One backend server. Identity and configuration never change; the live numbers strategies read
@@ -12,7 +12,9 @@ public final class Backend {
     private final BackendSpec spec;
     private final String id;
     private final String baseUrl;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Read by every pick of the load-aware strategies: a field of its own, not an AtomicInteger one pointer away. */
+    private static final AtomicIntegerFieldUpdater<Backend> IN_FLIGHT = AtomicIntegerFieldUpdater.newUpdater(Backend.class, "inFlight");
+    private volatile int inFlight;
     private volatile int effectiveWeight;
     private volatile ProbeResult lastProbe;
 
@@ -75,15 +77,15 @@ public final class Backend {
 
     /** Requests sent to this backend and not yet completed. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight;
     }
 
     public void requestStarted() {
-        inFlight.incrementAndGet();
+        IN_FLIGHT.incrementAndGet(this);
     }
 
     public void requestEnded() {
-        inFlight.decrementAndGet();
+        IN_FLIGHT.decrementAndGet(this);
     }
 
     @Override

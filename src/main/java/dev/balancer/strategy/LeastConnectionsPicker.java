@@ -2,24 +2,21 @@ package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Fewest in-flight requests relative to weight. A pick looks at {@value #CANDIDATES} backends from a start that moves
- * on by one each pick: in pools up to that size that is every backend (exact least-connections); in larger pools it
- * is a sliding window, which keeps the pick O(1) at any size (Envoy bounds its least-request choice count for the
- * same reason) while still steering away from busy backends.
+ * Fewest in-flight requests relative to weight. A pick looks at {@value #CANDIDATES} consecutive backends from a
+ * random start: in pools up to that size that is every backend (exact least-connections); in larger pools it is a
+ * random window, which keeps the pick O(1) at any size (Envoy's least-request looks at two random hosts for the same
+ * reason) while still steering away from busy backends.
  *
- * <p>Among equally loaded candidates the choice rotates evenly: the first pass counts the ties, the second takes the
- * next of them in turn. (Taking the first tie after the moving start is not even: whenever the start lands on a busier
- * backend, the tie after it wins, so with one busy backend in three, the idle one behind it got two picks in three.)
+ * <p>Among equally loaded candidates each is equally likely (reservoir sampling in the same pass). Nothing is shared
+ * between picks: no counter, so threads picking at once do not contend for a cache line.
  */
 final class LeastConnectionsPicker implements Picker {
-    static final int CANDIDATES = 16;
+    static final int CANDIDATES = 4;
 
     private final Backend[] backends;
-    private final AtomicInteger start = new AtomicInteger();
-    private final AtomicInteger tieTurn = new AtomicInteger();
 
     LeastConnectionsPicker(List<Backend> list) {
         this.backends = list.toArray(Backend[]::new);
@@ -28,34 +25,28 @@ final class LeastConnectionsPicker implements Picker {
     @Override
     public Backend pick(ClientRequest request) {
         int n = backends.length;
-        int offset = (start.getAndIncrement() & Integer.MAX_VALUE) % n;
-        int candidates = Math.min(n, CANDIDATES);
-        Backend best = backends[offset];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int index = n == 1 ? 0 : random.nextInt(n);
+        Backend best = backends[index];
+        long bestLoad = best.inFlight();
+        long bestWeight = best.effectiveWeight();
         int ties = 1;
-        for (int i = 1; i < candidates; i++) {
-            Backend candidate = candidate(offset, i);
-            if (Load.lighter(candidate, best)) {
+        for (int i = Math.min(n, CANDIDATES) - 1; i > 0; i--) {
+            index = index + 1 == n ? 0 : index + 1;
+            Backend candidate = backends[index];
+            long load = candidate.inFlight();
+            long weight = candidate.effectiveWeight();
+            // load/weight against bestLoad/bestWeight, without dividing
+            long difference = load * bestWeight - bestLoad * weight;
+            if (difference < 0 || (difference == 0 && random.nextInt(++ties) == 0)) {
+                if (difference < 0) {
+                    ties = 1;
+                }
                 best = candidate;
-                ties = 1;
-            } else if (!Load.lighter(best, candidate)) {
-                ties++;
+                bestLoad = load;
+                bestWeight = weight;
             }
         }
-        if (ties == 1) {
-            return best;
-        }
-        int skip = (tieTurn.getAndIncrement() & Integer.MAX_VALUE) % ties;
-        for (int i = 0; i < candidates; i++) {
-            Backend candidate = candidate(offset, i);
-            if (!Load.lighter(best, candidate) && skip-- == 0) {
-                return candidate;
-            }
-        }
-        return best; // loads changed between the passes and fewer ties remain: the lightest seen is still a fine pick
-    }
-
-    private Backend candidate(int offset, int i) {
-        int index = offset + i;
-        return backends[index < backends.length ? index : index - backends.length];
+        return best;
     }
 }

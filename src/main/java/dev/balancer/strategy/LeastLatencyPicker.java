@@ -2,7 +2,6 @@ package dev.balancer.strategy;
 
 import dev.balancer.backend.Backend;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -19,29 +18,32 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
     static final double UNMEASURED_PENALTY = 1e18;
 
     private final PeakEwma[] latencies;
-    private final LongSupplier nanoClock;
 
     /** @param latencies the estimate of each backend, in the same order as {@code list} */
-    LeastLatencyPicker(List<Backend> list, PeakEwma[] latencies, LongSupplier nanoClock,
-                       Supplier<? extends RandomGenerator> random) {
+    LeastLatencyPicker(List<Backend> list, PeakEwma[] latencies, Supplier<? extends RandomGenerator> random) {
         super(list, random);
         this.latencies = latencies;
-        this.nanoClock = nanoClock;
     }
 
+    /** Compares the estimates' ratio (one {@code exp}, no clock read) with the ratio of their in-flight factors. */
     @Override
     boolean better(int candidate, int incumbent) {
-        long now = nanoClock.getAsLong();
-        return cost(candidate, now) < cost(incumbent, now);
+        double candidateKey = latencies[candidate].fadeKey();
+        double incumbentKey = latencies[incumbent].fadeKey();
+        Backend c = backends[candidate];
+        Backend i = backends[incumbent];
+        if (Double.isNaN(candidateKey) || Double.isNaN(incumbentKey)) {
+            return unmeasuredCost(c, candidateKey) < unmeasuredCost(i, incumbentKey);
+        }
+        return Math.exp(candidateKey - incumbentKey) * queueFactor(c) < queueFactor(i);
     }
 
-    double cost(int index, long now) {
-        Backend backend = backends[index];
-        int inFlight = backend.inFlight();
-        double latency = latencies[index].nanos(now);
-        if (Double.isNaN(latency)) {
-            return UNMEASURED_PENALTY * inFlight;
-        }
-        return latency * (inFlight + 1) / backend.effectiveWeight();
+    private static double queueFactor(Backend backend) {
+        return (backend.inFlight() + 1.0) / backend.effectiveWeight();
+    }
+
+    /** A measured backend costs less than any unmeasured one with a request in flight, more than an idle one. */
+    private static double unmeasuredCost(Backend backend, double key) {
+        return Double.isNaN(key) ? UNMEASURED_PENALTY * backend.inFlight() : queueFactor(backend);
     }
 }

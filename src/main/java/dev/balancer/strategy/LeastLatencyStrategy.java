@@ -54,7 +54,7 @@ final class LeastLatencyStrategy implements Strategy, AttemptObserver {
         for (int i = 0; i < estimates.length; i++) {
             estimates[i] = latencies.computeIfAbsent(backends.get(i), joined -> new PeakEwma(tauNanos, median, now));
         }
-        return new LeastLatencyPicker(backends, estimates, nanoClock, random);
+        return new LeastLatencyPicker(backends, estimates, random);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.balancer.strategy;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One backend's response latency as a peak-EWMA, the estimator of Finagle's and Linkerd's latency-aware balancers.
@@ -13,11 +13,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Reads are lock-free and allocation-free; a sample replaces the immutable estimate with one compare-and-set.
  */
 final class PeakEwma {
-    /** An estimate and the time it was made, replaced together so a reader never sees one without the other. */
-    private record Estimate(double nanos, long at) {}
+    /**
+     * An estimate and the time it was made, replaced together so a reader never sees one without the other.
+     * {@code fadeKey} is {@code ln(nanos) + at/tau}: the estimate faded to any time t is {@code e^(fadeKey - t/tau)},
+     * so two estimates compare at any common time without reading the clock: see {@link #fadeKey()}.
+     */
+    private record Estimate(double nanos, long at, double fadeKey) {}
 
     private final double tauNanos;
-    private final AtomicReference<Estimate> estimate;
+    /** Read on every pick: a field of its own, not an AtomicReference one pointer away. */
+    private static final AtomicReferenceFieldUpdater<PeakEwma, Estimate> ESTIMATE =
+            AtomicReferenceFieldUpdater.newUpdater(PeakEwma.class, Estimate.class, "estimate");
+    private volatile Estimate estimate;
 
     /**
      * @param tauNanos     the decay time constant ({@code latencyDecay})
@@ -26,19 +33,19 @@ final class PeakEwma {
      */
     PeakEwma(double tauNanos, double initialNanos, long now) {
         this.tauNanos = tauNanos;
-        this.estimate = new AtomicReference<>(Double.isNaN(initialNanos) ? null : new Estimate(initialNanos, now));
+        this.estimate = Double.isNaN(initialNanos) ? null : newEstimate(initialNanos, now);
     }
 
     /** The estimate in nanoseconds, faded to {@code now}; NaN while nothing was measured. */
     double nanos(long now) {
-        Estimate current = estimate.get();
+        Estimate current = estimate;
         return current == null ? Double.NaN : current.nanos() * decay(current, now);
     }
 
     /** Takes one response time into account. */
     void observe(long sampleNanos, long now) {
         while (true) {
-            Estimate current = estimate.get();
+            Estimate current = estimate;
             double next;
             if (current == null || sampleNanos >= current.nanos()) {
                 next = sampleNanos;
@@ -46,10 +53,23 @@ final class PeakEwma {
                 double weight = decay(current, now);
                 next = current.nanos() * weight + sampleNanos * (1 - weight);
             }
-            if (estimate.compareAndSet(current, new Estimate(next, now))) {
+            if (ESTIMATE.compareAndSet(this, current, newEstimate(next, now))) {
                 return;
             }
         }
+    }
+
+    private Estimate newEstimate(double nanos, long at) {
+        return new Estimate(nanos, at, Math.log(Math.max(nanos, 1)) + at / tauNanos);
+    }
+
+    /**
+     * The log of the estimate faded to time t, plus {@code t/tau}: the same for every t, so for two estimates
+     * {@code e^(a.fadeKey() - b.fadeKey())} is their ratio now, whenever now is. NaN while nothing was measured.
+     */
+    double fadeKey() {
+        Estimate current = estimate;
+        return current == null ? Double.NaN : current.fadeKey();
     }
 
     /** {@code e^(-dt/tau)}; a clock read on another thread may lag the estimate's time by a little, hence the clamp. */

@@ -96,12 +96,12 @@ class PickerTest {
         List<Backend> backends = backends(1, 1, 1);
         backends.get(1).requestStarted();
         Picker picker = Strategy.leastConnections().newPicker(backends);
-        String picks = sequence(picker, backends, 6);
+        String picks = sequence(picker, backends, 60);
         assertThat(picks).doesNotContain("b").contains("a").contains("c");
     }
 
     @Test
-    void leastConnectionsRotatesEvenlyAmongTiesWhateverSitsBetweenThem() {
+    void leastConnectionsSharesEvenlyAmongTiesWhateverSitsBetweenThem() {
         List<Backend> backends = backends(1, 1, 1);
         backends.get(1).requestStarted();
         Picker picker = Strategy.leastConnections().newPicker(backends);
@@ -110,7 +110,8 @@ class PickerTest {
             counts.merge(picker.pick(null), 1, Integer::sum);
         }
         assertThat(counts).containsOnlyKeys(backends.get(0), backends.get(2));
-        assertThat(counts.get(backends.get(0))).isEqualTo(300);
+        // Each tie is equally likely: 300 expected, and 60 is five standard deviations.
+        assertThat(counts.get(backends.get(0))).isBetween(240, 360);
     }
 
     @Test
