@@ -89,7 +89,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
     /** Sends the exchange's current attempt to its backend. */
     private void send(Request request, Response response, Callback callback, Exchange exchange) {
-        var proxyRequest = newProxyToServerRequest(request, rewriteHttpURI(request));
+        var proxyRequest = newProxyToServerRequest(request, exchange.backend());
         copyRequestHeaders(request, proxyRequest);
         addProxyHeaders(request, proxyRequest);
         proxyRequest.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -106,18 +106,31 @@ public final class BalancingProxyHandler extends ProxyHandler {
         return request.getLength() > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING);
     }
 
-    @Override
-    protected HttpURI rewriteHttpURI(Request request) {
-        Backend backend = exchange(request).backend();
+    /**
+     * The backend request: the backend's base URI, parsed once at startup, and the client's path and query as the
+     * client sent them. (Not {@link #rewriteHttpURI} and an {@code HttpURI}, which the client would turn into a
+     * {@code java.net.URI} by quoting and re-parsing the whole target on every request.)
+     */
+    private org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, Backend backend) {
         HttpURI uri = request.getHttpURI();
         String path = uri.getPath();
         String query = uri.getQuery();
-        StringBuilder target = new StringBuilder(backend.baseUrl().length() + path.length() + 32).append(backend.baseUrl());
+        String basePath = backend.url().getRawPath();
+        StringBuilder target = new StringBuilder(64);
+        if (basePath != null) {
+            target.append(basePath);
+        }
         target.append(path.isEmpty() || path.charAt(0) != '/' ? "/" : "").append(path);
         if (query != null) {
             target.append('?').append(query);
         }
-        return HttpURI.from(target.toString());
+        return getHttpClient().newRequest(backend.url()).method(request.getMethod()).path(target.toString());
+    }
+
+    /** Not used: {@link #send} builds backend requests itself (see {@link #newProxyToServerRequest(Request, Backend)}). */
+    @Override
+    protected HttpURI rewriteHttpURI(Request request) {
+        throw new UnsupportedOperationException("BalancingProxyHandler picks the backend per attempt in send()");
     }
 
     @Override
