@@ -10,8 +10,9 @@ COPY src/main src/main
 COPY webapp webapp
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -Dmaven.test.skip=true
 
-# Runtime stage: a JRE and the runnable jar, run as an unprivileged user.
-FROM eclipse-temurin:17-jre
+# Runtime stage: a JRE and the runnable jar, run as an unprivileged user. The jar runs on 17+; JDK 25 warms up in
+# about half the time and serves more requests per CPU-second (docs/performance.md).
+FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 balancer \
  && useradd --system --uid 10001 --gid balancer --home-dir /app --no-create-home --shell /usr/sbin/nologin balancer
 WORKDIR /app

@@ -1,17 +1,10 @@
 package dev.balancer;
 
-import dev.balancer.admin.Admin;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
-import dev.balancer.backend.Failures;
-import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigSources;
-import dev.balancer.discovery.Discovery;
-import dev.balancer.health.HealthChecks;
-import dev.balancer.strategy.Strategy;
-import dev.balancer.strategy.StrategyRegistry;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -19,39 +12,30 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A reverse proxy that balances requests over a pool of backends. Per request it asks the configured strategy for a
- * backend from the pool's current immutable snapshot, forwards to that backend's base URL + the request's path and
- * query, and records the outcome. Bodies stream both ways ({@link AsyncProxyServlet}); a request that failed before
- * anything could have reached the backend is retried on another one.
+ * The servlet front end (the WAR's) of the {@link Balancer}: per request it asks the balancer where to go, forwards
+ * to that backend's base URL + the request's path and query, and reports the outcome. Bodies stream both ways
+ * ({@link AsyncProxyServlet}); a request that failed before anything could have reached the backend is retried on
+ * another one. The runnable jar runs the same balancer through {@link BalancingProxyHandler} instead.
  *
  * <p>Configured by init-params, context-params, {@code -Dbalancer.KEY} or {@code BALANCER_KEY} (first wins); see
  * {@link dev.balancer.config.ConfigKey} for every key.

@@ -28,7 +28,7 @@ class ContainerImageIT {
         List<String> stages = dockerfile.all("FROM");
         assertThat(stages).hasSize(2);
         assertThat(stages.get(0)).startsWith("maven:").endsWith(" AS build");
-        assertThat(stages.get(1)).matches("eclipse-temurin:(17|21)-jre");
+        assertThat(stages.get(1)).matches("eclipse-temurin:(17|21|25)-jre");
         assertThat(dockerfile.last("USER")).doesNotStartWith("root").doesNotStartWith("0");
         assertThat(dockerfile.last("EXPOSE")).isEqualTo("8080");
         assertThat(dockerfile.all("RUN")).anyMatch(run -> run.contains("mvn") && run.contains("package"));
