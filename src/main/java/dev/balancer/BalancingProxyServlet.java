@@ -49,7 +49,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
     /** Tells the balancer when a proxied request is over, whatever the outcome. */
-    private final AsyncCompletion exchangeEnd = event -> balancer.exchangeEnded();
+    private final AsyncCompletion exchangeEnd = event -> end(exchange((HttpServletRequest) event.getSuppliedRequest()));
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -387,7 +387,18 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             resend(clientRequest, proxyResponse, next);
             return;
         }
+        if (proxyResponse.isCommitted()) {
+            // Jetty aborts the client connection, after which the async cycle's onComplete never comes.
+            end(exchange);
+        }
         super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    }
+
+    /** The exchange is over for the balancer's graceful stop; once only, whichever way it ended. */
+    private void end(Exchange exchange) {
+        if (exchange != null && exchange.end()) {
+            balancer.exchangeEnded();
+        }
     }
 
     private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Backend backend) {

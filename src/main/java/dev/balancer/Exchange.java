@@ -3,6 +3,7 @@ package dev.balancer;
 import dev.balancer.backend.Backend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What one client request went through: the backends tried, and how far the current attempt got. */
 final class Exchange {
@@ -21,6 +22,7 @@ final class Exchange {
     Throwable failure;
     /** Body bytes of the backend's response streamed to the client; written by the one thread streaming it. */
     long responseBytes;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     Exchange(Backend first) {
         attempt(first);
@@ -48,6 +50,11 @@ final class Exchange {
 
     long startNanos() {
         return startNanos;
+    }
+
+    /** True the first time only: the front end may learn of the end more than one way. */
+    boolean end() {
+        return ended.compareAndSet(false, true);
     }
 
     long attemptNanos() {

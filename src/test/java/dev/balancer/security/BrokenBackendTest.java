@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -76,6 +77,16 @@ class BrokenBackendTest {
         assertThat(answer.closed()).isTrue();
         assertThat(answer.text()).as("no terminating chunk: the client must see the body is incomplete").doesNotEndWith("0\r\n\r\n");
         assertThat(Http.get(balancer.url() + "/ok").statusCode()).isEqualTo(200);
+    }
+
+    /** A response cut after commit is over for the graceful stop too: stopping does not wait shutdownTimeout for it. */
+    @Test
+    void stoppingAfterACutResponseDoesNotWaitForIt() throws Exception {
+        Http.RawAnswer answer = Http.rawExchange(balancer.port(), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n", 5000);
+        assertThat(answer.closed()).isTrue();
+        long start = System.nanoTime();
+        balancer.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdownTimeout is 30 s").isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
