@@ -215,7 +215,10 @@ public final class BalancingProxyHandler extends ProxyHandler {
         sendError(response, callback, status, balancer.errorMessage(exchange, status));
     }
 
-    /** Errors we answer ourselves get a JSON body. */
+    /**
+     * Errors we answer ourselves get a JSON body. Written here rather than beside the servlet's in ErrorResponses:
+     * that class is loaded in the WAR, where Jetty's server API (this method's types) is absent.
+     */
     private static void sendError(Response response, Callback callback, int status, String message) {
         response.reset();
         response.setStatus(status);
