@@ -37,6 +37,7 @@ public final class Balancer {
     private final BackendPool pool;
     private final StickySessions sticky;
     private final Admin admin;
+    private final ProxyHeaders proxyHeaders;
     private final Drain drain = new Drain();
     private Discovery discovery;
     private HealthChecks health;
@@ -52,6 +53,7 @@ public final class Balancer {
         this.pool = new BackendPool(name, StrategyRegistry.load(loader).create(config, loader), config.backends(), Clock.systemUTC());
         this.admin = new Admin(config, pool, drain::isShuttingDown);
         this.sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
+        this.proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
@@ -138,6 +140,11 @@ public final class Balancer {
         return admin;
     }
 
+    /** Which client headers go to the backends. */
+    ProxyHeaders proxyHeaders() {
+        return proxyHeaders;
+    }
+
     /** Null without {@code stickyCookie}. */
     StickySessions sticky() {
         return sticky;
@@ -164,8 +171,7 @@ public final class Balancer {
         if (namesAnotherHost) {
             return Route.refuse(400, "request target names another host: this is not a forward proxy");
         }
-        long maxBody = config.maxRequestBodySize();
-        if (maxBody != BalancerConfig.UNLIMITED && contentLength > maxBody) {
+        if (overBodyLimit(contentLength)) {
             return Route.refuse(413, bodyTooLarge());
         }
         PoolSnapshot snapshot = pool.snapshot();
@@ -227,6 +233,12 @@ public final class Balancer {
     private String atLimit(Backend backend) {
         return "backend " + backend.id() + " is at its limit of " + config.maxConnectionsPerBackend()
                 + " connections and as many queued requests";
+    }
+
+    /** Whether a body of this many bytes (declared, or received so far) is over {@code maxRequestBodySize}. */
+    boolean overBodyLimit(long bytes) {
+        long maxBody = config.maxRequestBodySize();
+        return maxBody != BalancerConfig.UNLIMITED && bytes > maxBody;
     }
 
     String bodyTooLarge() {

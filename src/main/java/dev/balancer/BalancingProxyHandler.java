@@ -30,13 +30,11 @@ import org.eclipse.jetty.util.Callback;
 public final class BalancingProxyHandler extends ProxyHandler {
     private final Balancer balancer;
     private final BalancerConfig config;
-    private final ProxyHeaders proxyHeaders;
     private final boolean tracksRequests;
 
     public BalancingProxyHandler(Balancer balancer) {
         this.balancer = balancer;
         this.config = balancer.config();
-        this.proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
         this.tracksRequests = balancer.admin().tracksRequests();
     }
 
@@ -95,7 +93,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         proxyRequest.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
         proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
         if (hasBody(request)) {
-            proxyRequest.body(new ClientBody(request, exchange, config.maxRequestBodySize(), balancer));
+            proxyRequest.body(new ClientBody(request, exchange, balancer));
         }
         balancer.attemptStarted(exchange);
         sendProxyToServerRequest(request, proxyRequest, response, callback);
@@ -139,7 +137,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         Set<String> connectionListed = ProxyHeaders.connectionListed(headers.getValues(HttpHeader.CONNECTION.asString()));
         proxyRequest.headers(proxied -> {
             for (HttpField field : headers) {
-                if (proxyHeaders.forwards(field.getName(), connectionListed)) {
+                if (balancer.proxyHeaders().forwards(field.getName(), connectionListed)) {
                     proxied.add(field);
                 }
             }

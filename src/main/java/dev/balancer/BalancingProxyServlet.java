@@ -45,7 +45,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     private BalancerConfig config;
     private Balancer balancer;
-    private ProxyHeaders proxyHeaders;
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
     /** Tells the balancer when a proxied request is over, whatever the outcome. */
@@ -75,7 +74,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             // failCtxIfServletStartFails (set in the WAR's META-INF/context.xml). The cause still says "permanent".
             throw new ServletException(e.getMessage(), new UnavailableException(e.getMessage()));
         }
-        proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
         requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer.admin()) : null;
         super.init();
         balancer.start(getHttpClient());
@@ -205,7 +203,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             headers.clear();
             for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
                 String name = names.nextElement();
-                if (!proxyHeaders.forwards(name, connectionListed)) {
+                if (!balancer.proxyHeaders().forwards(name, connectionListed)) {
                     continue;
                 }
                 for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
@@ -252,7 +250,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected ReadListener newReadListener(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
                                            AsyncRequestContent content) {
-        long maxBody = config.maxRequestBodySize();
         Exchange exchange = exchange(request);
         return new StreamReader(request, response, proxyRequest, content) {
             private long received;
@@ -262,7 +259,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             protected void onRequestContent(HttpServletRequest request, Request proxyRequest, AsyncRequestContent content,
                                             byte[] buffer, int offset, int length, Callback callback) {
                 received += length;
-                if (maxBody != BalancerConfig.UNLIMITED && received > maxBody) {
+                if (balancer.overBodyLimit(received)) {
                     callback.failed(new BodyTooLargeException(balancer.bodyTooLarge()));
                     return;
                 }

@@ -1,6 +1,5 @@
 package dev.balancer;
 
-import dev.balancer.config.BalancerConfig;
 import java.io.IOException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -15,14 +14,12 @@ import org.eclipse.jetty.server.Request;
 final class ClientBody implements org.eclipse.jetty.client.Request.Content {
     private final Request request;
     private final Exchange exchange;
-    private final long maxBody;
     private final Balancer balancer;
     private long received;
 
-    ClientBody(Request request, Exchange exchange, long maxBody, Balancer balancer) {
+    ClientBody(Request request, Exchange exchange, Balancer balancer) {
         this.request = request;
         this.exchange = exchange;
-        this.maxBody = maxBody;
         this.balancer = balancer;
     }
 
@@ -54,7 +51,7 @@ final class ClientBody implements org.eclipse.jetty.client.Request.Content {
             return chunk;
         }
         received += chunk.remaining();
-        if (maxBody != BalancerConfig.UNLIMITED && received > maxBody) {
+        if (balancer.overBodyLimit(received)) {
             chunk.release();
             TooLarge tooLarge = new TooLarge(balancer.bodyTooLarge());
             exchange.clientFailure = tooLarge;
