@@ -25,8 +25,11 @@ final class LeastConnectionsPicker implements Picker {
     @Override
     public Backend pick(ClientRequest request) {
         int n = backends.length;
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int index = n == 1 ? 0 : random.nextInt(n);
+        // One 64-bit draw: its high half picks the start, 10-bit slices of its low half break up to three ties.
+        // Scaling by a multiply and a shift instead of a division (Lemire) biases the start by less than n / 2^32
+        // and a tie by less than 1 / 2^10.
+        long bits = ThreadLocalRandom.current().nextLong();
+        int index = (int) (((bits >>> 32) * n) >>> 32);
         Backend best = backends[index];
         long bestLoad = best.inFlight();
         long bestWeight = best.effectiveWeight();
@@ -38,14 +41,22 @@ final class LeastConnectionsPicker implements Picker {
             long weight = candidate.effectiveWeight();
             // load/weight against bestLoad/bestWeight, without dividing
             long difference = load * bestWeight - bestLoad * weight;
-            if (difference < 0 || (difference == 0 && random.nextInt(++ties) == 0)) {
-                if (difference < 0) {
-                    ties = 1;
-                }
-                best = candidate;
-                bestLoad = load;
-                bestWeight = weight;
+            if (difference > 0) {
+                continue;
             }
+            if (difference < 0) {
+                ties = 1;
+            } else {
+                // the k-th equally loaded candidate replaces the incumbent with odds 1/k: each ends up equally likely
+                boolean replaces = ((bits & 0x3FF) * ++ties) >>> 10 == 0;
+                bits >>>= 10;
+                if (!replaces) {
+                    continue;
+                }
+            }
+            best = candidate;
+            bestLoad = load;
+            bestWeight = weight;
         }
         return best;
     }

@@ -25,7 +25,10 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
         this.latencies = latencies;
     }
 
-    /** Compares the estimates' ratio (one {@code exp}, no clock read) with the ratio of their in-flight factors. */
+    /**
+     * Compares the estimates' ratio with the ratio of their in-flight factors, without a clock read and, unless the
+     * two disagree, without an {@code exp}.
+     */
     @Override
     boolean better(int candidate, int incumbent) {
         double candidateKey = latencies[candidate].fadeKey();
@@ -35,7 +38,17 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
         if (Double.isNaN(candidateKey) || Double.isNaN(incumbentKey)) {
             return unmeasuredCost(c, candidateKey) < unmeasuredCost(i, incumbentKey);
         }
-        return Math.exp(candidateKey - incumbentKey) * queueFactor(c) < queueFactor(i);
+        double logRatio = candidateKey - incumbentKey;
+        double candidateQueue = queueFactor(c);
+        double incumbentQueue = queueFactor(i);
+        // Faster and no busier, or slower and no less busy, decide without the exponential.
+        if (logRatio <= 0 && candidateQueue <= incumbentQueue) {
+            return logRatio < 0 || candidateQueue < incumbentQueue;
+        }
+        if (logRatio >= 0 && candidateQueue >= incumbentQueue) {
+            return false;
+        }
+        return Math.exp(logRatio) * candidateQueue < incumbentQueue;
     }
 
     private static double queueFactor(Backend backend) {

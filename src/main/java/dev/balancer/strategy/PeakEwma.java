@@ -21,10 +21,11 @@ final class PeakEwma {
     private record Estimate(double nanos, long at, double fadeKey) {}
 
     private final double tauNanos;
-    /** Read on every pick: a field of its own, not an AtomicReference one pointer away. */
     private static final AtomicReferenceFieldUpdater<PeakEwma, Estimate> ESTIMATE =
             AtomicReferenceFieldUpdater.newUpdater(PeakEwma.class, Estimate.class, "estimate");
     private volatile Estimate estimate;
+    /** The current estimate's {@code fadeKey}, copied here because every pick reads it: one load, not two. */
+    private volatile double fadeKey = Double.NaN;
 
     /**
      * @param tauNanos     the decay time constant ({@code latencyDecay})
@@ -34,6 +35,7 @@ final class PeakEwma {
     PeakEwma(double tauNanos, double initialNanos, long now) {
         this.tauNanos = tauNanos;
         this.estimate = Double.isNaN(initialNanos) ? null : newEstimate(initialNanos, now);
+        publishFadeKey();
     }
 
     /** The estimate in nanoseconds, faded to {@code now}; NaN while nothing was measured. */
@@ -54,9 +56,22 @@ final class PeakEwma {
                 next = current.nanos() * weight + sampleNanos * (1 - weight);
             }
             if (ESTIMATE.compareAndSet(this, current, newEstimate(next, now))) {
+                publishFadeKey();
                 return;
             }
         }
+    }
+
+    /**
+     * Copies the current estimate's key, again if another sample replaced the estimate meanwhile: whichever
+     * thread's write lands last, it wrote the key of the estimate in place when it checked.
+     */
+    private void publishFadeKey() {
+        Estimate published;
+        do {
+            published = estimate;
+            fadeKey = published == null ? Double.NaN : published.fadeKey();
+        } while (estimate != published);
     }
 
     private Estimate newEstimate(double nanos, long at) {
@@ -68,8 +83,7 @@ final class PeakEwma {
      * {@code e^(a.fadeKey() - b.fadeKey())} is their ratio now, whenever now is. NaN while nothing was measured.
      */
     double fadeKey() {
-        Estimate current = estimate;
-        return current == null ? Double.NaN : current.fadeKey();
+        return fadeKey;
     }
 
     /** {@code e^(-dt/tau)}; a clock read on another thread may lag the estimate's time by a little, hence the clamp. */

@@ -3,6 +3,13 @@ package dev.balancer.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The estimator alone, on a clock the test moves: every expected value is computed by hand from the definition. */
@@ -52,5 +59,34 @@ class PeakEwmaTest {
     void aClockReadingBehindTheEstimateDoesNotInflateIt() {
         PeakEwma latency = new PeakEwma(TAU, 50 * MS, 1000);
         assertThat(latency.nanos(999)).isEqualTo(50 * MS);
+    }
+
+    @Test
+    void theKeyPicksReadAgreesWithTheEstimateAfterConcurrentSamples() throws Exception {
+        PeakEwma latency = new PeakEwma(TAU, Double.NaN, 0);
+        assertThat(latency.fadeKey()).isNaN();
+        int threads = 4;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long offset = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 1; i <= 20_000; i++) {
+                        latency.observe((i % 7 + offset) * MS, i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> each : done) {
+                each.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Whichever sample won last, fadeKey is ln(estimate faded to t) + t/tau for any t at or after it.
+        assertThat(latency.fadeKey()).isCloseTo(Math.log(latency.nanos(20_000)) + 20_000 / TAU, within(1e-9));
     }
 }
