@@ -41,8 +41,10 @@ public final class BalancingProxyHandler extends ProxyHandler {
     @Override
     protected HttpClient newHttpClient() {
         HttpClient client = super.newHttpClient();
-        // One thread pool for both sides: handing work between two pools costs context switches for nothing.
+        // One thread pool and one buffer pool for both sides: handing work between two pools costs context switches
+        // for nothing, and buffers one side released serve the other.
         client.setExecutor(getServer().getThreadPool());
+        client.setByteBufferPool(getServer().getByteBufferPool());
         return client;
     }
 
