@@ -1,13 +1,14 @@
 package dev.balancer.bench;
 
-import dev.balancer.backend.AttemptObserver;
 import dev.balancer.backend.Backend;
+import dev.balancer.backend.BackendPool;
+import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BackendSpec;
 import dev.balancer.strategy.ClientRequest;
 import dev.balancer.strategy.HashKey;
-import dev.balancer.strategy.Picker;
 import dev.balancer.strategy.Strategy;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The pick path: one {@link Picker#pick} over a pool of 3, 100 or 1,000 backends with some requests in flight.
+ * The pick path: one {@link PoolSnapshot#pick} over a pool of 3, 100 or 1,000 backends with some requests in flight,
+ * built the way the balancer builds it.
  * Run with {@code mvn -B -q -Pbench package && java -jar target/benchmarks.jar -prof gc}; add {@code -t 4} to see
  * four threads picking at once.
  */
@@ -44,18 +46,14 @@ public class PickBenchmark {
     @Param({"3", "100", "1000"})
     public int backends;
 
-    private Picker picker;
+    private PoolSnapshot snapshot;
 
     @Setup(Level.Trial)
     public void setUp() {
-        List<Backend> pool = new ArrayList<>();
+        // As the balancer builds it: the configuration parsed first, then the pool creates its backends.
+        List<BackendSpec> specs = new ArrayList<>();
         for (int i = 0; i < backends; i++) {
-            Backend backend = new Backend(new BackendSpec(URI.create("http://10.0." + (i / 250) + "." + (i % 250) + ":8080"),
-                    1 + i % 3, false, false));
-            for (int r = 0; r < i % 5; r++) {
-                backend.requestStarted();
-            }
-            pool.add(backend);
+            specs.add(new BackendSpec(URI.create("http://10.0." + (i / 250) + "." + (i % 250) + ":8080"), 1 + i % 3, false, false));
         }
         Strategy chosen = switch (strategy) {
             case "round-robin" -> Strategy.roundRobin();
@@ -65,13 +63,18 @@ public class PickBenchmark {
             case "least-latency" -> Strategy.leastLatency(Duration.ofSeconds(10));
             default -> Strategy.hash(HashKey.parse("header:X-User", false));
         };
-        picker = chosen.newPicker(pool);
-        if (chosen instanceof AttemptObserver learner) {
-            // Every backend measured (1-5 ms), so the pick compares estimates rather than "not measured yet".
-            for (int i = 0; i < backends; i++) {
-                learner.attemptEnded(pool.get(i), 200, (1 + i % 5) * 1_000_000L, null);
+        BackendPool pool = new BackendPool("bench", chosen, specs, Clock.systemUTC());
+        List<Backend> members = pool.snapshot().members();
+        for (int i = 0; i < backends; i++) {
+            Backend backend = members.get(i);
+            // Every backend measured (1-5 ms), so least-latency compares estimates rather than "not measured yet".
+            pool.attemptStarted(backend);
+            pool.attemptEnded(backend, 200, (1 + i % 5) * 1_000_000L, null);
+            for (int r = 0; r < i % 5; r++) {
+                pool.attemptStarted(backend);
             }
         }
+        snapshot = pool.snapshot();
     }
 
     /** Each thread is one client with its own key, as hash strategies see it. */
@@ -82,13 +85,13 @@ public class PickBenchmark {
 
     @Benchmark
     public Backend pick(Client client) {
-        return picker.pick(client.request);
+        return snapshot.pick(client.request);
     }
 
     @Benchmark
     @Threads(4)
     public Backend pick4Threads(Client client) {
-        return picker.pick(client.request);
+        return snapshot.pick(client.request);
     }
 
     /** A request as strategies see it: a user header (what {@code hashOn=header:user} reads) and a loopback peer. */
