@@ -25,11 +25,10 @@ final class LeastConnectionsPicker implements Picker {
     @Override
     public Backend pick(ClientRequest request) {
         int n = backends.length;
-        // One 64-bit draw: its high half picks the start, 10-bit slices of its low half break up to three ties.
-        // Scaling by a multiply and a shift instead of a division (Lemire) biases the start by less than n / 2^32
-        // and a tie by less than 1 / 2^10.
+        // One 64-bit draw: its high half picks the start, 10-bit slices of its low half break up to three ties
+        // (each biased by less than 1 / 2^10).
         long bits = ThreadLocalRandom.current().nextLong();
-        int index = (int) (((bits >>> 32) * n) >>> 32);
+        int index = RandomIndex.below(bits >>> 32, n);
         Backend best = backends[index];
         long bestLoad = best.inFlight();
         long bestWeight = best.effectiveWeight();

@@ -26,11 +26,9 @@ abstract class TwoChoicesPicker implements Picker {
         if (n == 1) {
             return backends[0];
         }
-        // Both indices from one 64-bit draw, each scaled by a multiply and a shift rather than a division (Lemire);
-        // the bias is below n / 2^32.
         long bits = random.get().nextLong();
-        int first = (int) (((bits >>> 32) * n) >>> 32);
-        int second = (int) (((bits & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
+        int first = RandomIndex.below(bits >>> 32, n);
+        int second = RandomIndex.below(bits, n - 1);
         if (second >= first) {
             second++;
         }
