@@ -17,6 +17,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
         Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");
         if (executor == null) {
-            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            OwnThreadPool threads = new OwnThreadPool();
             threads.setName("balancer-" + balancer.name());
             executor = threads;
         }
@@ -440,6 +441,40 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
      * The container stops the servlet: readiness turns 503, and proxied requests still in flight get up to
      * {@code shutdownTimeout} to finish before the HTTP client, and with it every backend connection, stops.
      */
+    /**
+     * The client's thread pool where the container lends none (Tomcat). Its stop returns only once its threads have
+     * ended: Jetty's pool lets go of a thread just before the thread ends, and Tomcat, checking right after the
+     * undeploy, reports a thread still ending as one the application leaked.
+     */
+    static final class OwnThreadPool extends QueuedThreadPool {
+        private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+
+        OwnThreadPool() {
+            super(200, 8);
+        }
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+            started.removeIf(thread -> !thread.isAlive());
+            Thread thread = super.newThread(runnable);
+            started.add(thread);
+            return thread;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            super.doStop();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(getStopTimeout());
+            for (Thread thread : started) {
+                if (thread == Thread.currentThread()) {
+                    continue; // stopped from one of its own threads: that one ends after this returns
+                }
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            started.clear();
+        }
+    }
+
     @Override
     public void destroy() {
         if (balancer != null) {
