@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
@@ -22,15 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The balancing core that both front ends share — {@link BalancingProxyServlet} in a servlet container and
- * {@link BalancingProxyHandler} in the runnable jar: the pool and its strategy, health checks, discovery, sticky
- * sessions, admin telemetry and graceful drain, and every decision about a request (where it goes, whether it is
- * refused, whether a failed attempt may be retried, what an error says). The front ends only move bytes.
+ * The balancing core that both front ends share — the servlet ({@code dev.balancer.servlet}) in a servlet container
+ * and Jetty's core proxy handler ({@code dev.balancer.handler}) in the runnable jar: the pool and its strategy,
+ * health checks, discovery, sticky sessions, admin telemetry and graceful drain, and every decision about a request,
+ * returned as a value the front end executes: where it goes ({@link Route}), and after a failed attempt whether it
+ * is retried, answered with an error or cut ({@link Recovery}). The front ends only move bytes.
  */
 public final class Balancer {
     private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     static final String NO_HEALTHY_BACKEND = "no healthy backend";
+    private static final Recovery ABORT = new Recovery.Abort();
 
     private final String name;
     private final BalancerConfig config;
@@ -57,7 +60,7 @@ public final class Balancer {
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
-    void configure(HttpClient client) {
+    public void configure(HttpClient client) {
         // Redirects and cookies belong to the client; the proxy passes them through untouched.
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
@@ -72,7 +75,7 @@ public final class Balancer {
     }
 
     /** Starts discovery and health checks; probes go through the front end's (started) client. */
-    void start(HttpClient client) {
+    public void start(HttpClient client) {
         discovery = Discovery.start(pool, config);
         health = HealthChecks.start(pool, client, config);
         List<Backend> members = pool.snapshot().members();
@@ -102,7 +105,7 @@ public final class Balancer {
     }
 
     /** Stops discovery and probes and gives in-flight requests up to {@code shutdownTimeout}; then the client may stop. */
-    void stop() {
+    public void stop() {
         beginShutdown();
         if (discovery != null) {
             discovery.close();
@@ -124,11 +127,11 @@ public final class Balancer {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    BalancerConfig config() {
+    public BalancerConfig config() {
         return config;
     }
 
@@ -141,38 +144,26 @@ public final class Balancer {
     }
 
     /** Which client headers go to the backends. */
-    ProxyHeaders proxyHeaders() {
+    public ProxyHeaders proxyHeaders() {
         return proxyHeaders;
-    }
-
-    /** Null without {@code stickyCookie}. */
-    StickySessions sticky() {
-        return sticky;
-    }
-
-    /** Where a request goes, or why it does not: exactly one of the two is set. */
-    record Route(Exchange exchange, int status, String refusal) {
-        static Route refuse(int status, String why) {
-            return new Route(null, status, why);
-        }
     }
 
     /**
      * Decides where a client request goes: the backend its sticky cookie names, else the strategy's pick; or a
      * refusal (405, 400, 413, 503) with the reason for the JSON body.
      *
-     * @param contentLength   the declared body length, -1 when unknown
+     * @param contentLength    the declared body length, -1 when unknown
      * @param namesAnotherHost the request target names a host other than the Host header (see {@link #namesAnotherHost})
      */
-    Route route(ClientRequest request, long contentLength, boolean namesAnotherHost) {
+    public Route route(ClientRequest request, long contentLength, boolean namesAnotherHost) {
         if ("CONNECT".equalsIgnoreCase(request.method())) {
-            return Route.refuse(405, "CONNECT is not supported: this is not a forward proxy");
+            return new Route.Refuse(405, "CONNECT is not supported: this is not a forward proxy");
         }
         if (namesAnotherHost) {
-            return Route.refuse(400, "request target names another host: this is not a forward proxy");
+            return new Route.Refuse(400, "request target names another host: this is not a forward proxy");
         }
         if (overBodyLimit(contentLength)) {
-            return Route.refuse(413, bodyTooLarge());
+            return new Route.Refuse(413, bodyTooLarge().getMessage());
         }
         PoolSnapshot snapshot = pool.snapshot();
         Backend backend = sticky == null ? null : sticky.pinned(request, snapshot);
@@ -180,23 +171,24 @@ public final class Balancer {
             backend = snapshot.pick(request);
         }
         if (backend == null) {
-            return Route.refuse(503, NO_HEALTHY_BACKEND);
+            return new Route.Refuse(503, NO_HEALTHY_BACKEND);
         }
         if (backend.inFlight() >= pendingLimit()) {
             Backend full = backend;
             backend = firstUnder(snapshot.available(), null);
             if (backend == null) {
-                return Route.refuse(503, atLimit(full));
+                return new Route.Refuse(503, atLimit(full));
             }
         }
-        return new Route(new Exchange(backend), 0, null);
+        boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null;
+        return new Route.Forward(new Exchange(request, hasBody, backend));
     }
 
     /**
      * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the server report that
      * authority as the server name; a Host header that disagrees with it means the client asked for another host.
      */
-    static boolean namesAnotherHost(String hostHeader, String serverName, int serverPort, boolean secure) {
+    public static boolean namesAnotherHost(String hostHeader, String serverName, int serverPort, boolean secure) {
         if (hostHeader == null) {
             return false;
         }
@@ -236,43 +228,84 @@ public final class Balancer {
     }
 
     /** Whether a body of this many bytes (declared, or received so far) is over {@code maxRequestBodySize}. */
-    boolean overBodyLimit(long bytes) {
+    public boolean overBodyLimit(long bytes) {
         long maxBody = config.maxRequestBodySize();
         return maxBody != BalancerConfig.UNLIMITED && bytes > maxBody;
     }
 
-    String bodyTooLarge() {
-        return "request body larger than maxRequestBodySize (" + config.maxRequestBodySize() + " bytes)";
+    /** The failure a front end records when the client's body went over {@code maxRequestBodySize}. */
+    public BodyTooLarge bodyTooLarge() {
+        return new BodyTooLarge(config.maxRequestBodySize());
     }
 
     /** An attempt of the exchange is about to be sent to its backend. */
-    void attemptStarted(Exchange exchange) {
+    public void attemptStarted(Exchange exchange) {
         if (exchange.retries() == 0) {
             drain.started();
         }
         pool.attemptStarted(exchange.backend());
     }
 
-    /** The exchange is over, whatever its outcome: it no longer holds up a graceful stop. */
-    void exchangeEnded() {
-        drain.ended();
-    }
-
-    /** The backend answered with this status. */
-    void attemptSucceeded(Exchange exchange, int status) {
-        pool.attemptEnded(exchange.backend(), status, exchange.attemptNanos(), null);
+    /** The backend's whole response reached the client. */
+    public void attemptSucceeded(Exchange exchange) {
+        pool.attemptEnded(exchange.backend(), exchange.responseStatus(), exchange.attemptNanos(), null);
     }
 
     /**
-     * The attempt failed. Only the backend's own failures count against it: not a client that left or sent a broken
-     * body, nor our own limits.
+     * The current attempt failed: the one question a front end asks after a failure. Only the backend's own failures
+     * count against it — not a client that left or sent a broken body, nor our own limits. The answer: retry on
+     * another backend when that is safe, else an error to answer, or an abort once the response was committed.
      *
-     * @param status the backend's status if its response had begun, else 0
+     * @param committed whether response bytes already went to the client (or the client can take none at all)
      */
-    void attemptFailed(Exchange exchange, int status, Throwable failure, boolean backendsFault) {
-        exchange.failure = failure;
-        pool.attemptEnded(exchange.backend(), exchange.responseBegan ? status : 0, exchange.attemptNanos(),
-                backendsFault && exchange.clientFailure == null ? failure : null);
+    public Recovery attemptFailed(Exchange exchange, Throwable failure, boolean committed) {
+        Throwable clientFailure = exchange.clientFailure();
+        boolean ourLimit = failure instanceof RejectedExecutionException;
+        exchange.failure(clientFailure != null ? clientFailure : failure);
+        pool.attemptEnded(exchange.backend(), exchange.responseStatus(), exchange.attemptNanos(),
+                clientFailure == null && !ourLimit ? failure : null);
+        if (committed) {
+            return ABORT;
+        }
+        if (clientFailure != null) {
+            // The backend only failed because we cut its request short: answer for what really happened.
+            return reply(exchange, clientFailure instanceof BodyTooLarge ? 413 : 400);
+        }
+        Backend next = retryTarget(exchange, failure);
+        if (next != null) {
+            exchange.attempt(next);
+            return new Recovery.Retry(next);
+        }
+        return reply(exchange, failure instanceof TimeoutException ? 504 : ourLimit ? 503 : 502);
+    }
+
+    /** The exchange is over, whatever its outcome: it no longer holds up a graceful stop. Once only. */
+    public void exchangeEnded(Exchange exchange) {
+        if (exchange.end()) {
+            drain.ended();
+        }
+    }
+
+    /**
+     * A client request was answered, by a backend or by the balancer itself: telemetry and the access log learn it.
+     *
+     * @param exchange      null when no backend was tried
+     * @param contentLength the Content-Length of what the client got, -1 when unknown
+     */
+    public void requestEnded(ClientRequest request, int status, Exchange exchange, long contentLength, long durationNanos) {
+        admin.requestEnded(request, status, exchange == null ? null : exchange.backend().id(),
+                exchange == null ? Math.max(0, contentLength) : exchange.bytesSent(contentLength), durationNanos,
+                exchange == null ? 0 : exchange.retries());
+    }
+
+    /**
+     * With sticky sessions, the {@code Set-Cookie} value naming the backend that answered (after any retry); null
+     * without them, or when the request already named it.
+     *
+     * @param path the cookie's path: where the balancer is mounted
+     */
+    public String stickyCookie(Exchange exchange, String path, boolean secure) {
+        return sticky == null ? null : sticky.setCookie(exchange.request(), exchange.backend(), path, secure);
     }
 
     /**
@@ -280,13 +313,13 @@ public final class Balancer {
      * reached the backend (connect failed, or the request never began sending), or an idempotent request without
      * a body whose connection closed before any response byte.
      */
-    Backend retryTarget(Exchange exchange, String method, boolean hasBody) {
-        Throwable failure = exchange.failure;
-        if (exchange.clientFailure != null || exchange.retries() >= config.retries() || exchange.responseBegan
-                || failure instanceof TimeoutException) {
+    private Backend retryTarget(Exchange exchange, Throwable failure) {
+        if (exchange.retries() >= config.retries() || exchange.responseBegan() || failure instanceof TimeoutException) {
             return null;
         }
-        boolean safe = !exchange.requestBegan || Failures.isConnectFailure(failure) || (IDEMPOTENT.contains(method) && !hasBody);
+        String method = exchange.request().method();
+        boolean safe = !exchange.wasSent() || Failures.isConnectFailure(failure)
+                || (IDEMPOTENT.contains(method) && !exchange.hasBody());
         if (!safe) {
             return null;
         }
@@ -312,17 +345,17 @@ public final class Balancer {
         return null;
     }
 
-    /** The message of an error Balancer answers itself for the exchange (null when none was routed). */
-    String errorMessage(Exchange exchange, int status) {
-        String backend = exchange == null ? "backend" : "backend " + exchange.backend().id();
-        Throwable failure = exchange == null ? null : exchange.failure;
-        return switch (status) {
+    /** An error Balancer answers itself for the exchange, with the message its JSON body carries. */
+    public Recovery.Reply reply(Exchange exchange, int status) {
+        String backend = "backend " + exchange.backend().id();
+        String message = switch (status) {
             case 504 -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
-            case 502 -> backend + " failed: " + Failures.describe(failure);
-            case 503 -> exchange == null ? NO_HEALTHY_BACKEND : atLimit(exchange.backend());
-            case 413 -> bodyTooLarge();
-            case 400 -> "malformed request body: " + Failures.describe(failure);
+            case 503 -> atLimit(exchange.backend());
+            case 413 -> bodyTooLarge().getMessage();
+            case 400 -> "malformed request body: " + Failures.describe(exchange.failure());
+            case 502 -> backend + " failed: " + Failures.describe(exchange.failure());
             default -> "request failed with status " + status;
         };
+        return new Recovery.Reply(status, message);
     }
 }

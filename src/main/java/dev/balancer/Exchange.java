@@ -1,55 +1,128 @@
 package dev.balancer;
 
 import dev.balancer.backend.Backend;
+import dev.balancer.strategy.ClientRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** What one client request went through: the backends tried, and how far the current attempt got. */
-final class Exchange {
-    static final String ATTRIBUTE = Exchange.class.getName();
-
+/**
+ * One client request on its way through the balancer: the backends tried, and how far the current attempt got.
+ * The front end reports what happens to it ({@link #requestSent}, {@link #responseBegan}, {@link #clientFailed},
+ * {@link #responseBytes}); the core reads it to decide what comes next ({@link Balancer#attemptFailed}).
+ */
+public final class Exchange {
+    private final ClientRequest request;
+    private final boolean hasBody;
     private final long startNanos = System.nanoTime();
     private final List<Backend> tried = new ArrayList<>(2);
+    private final AtomicBoolean ended = new AtomicBoolean();
     private Backend backend;
     private long attemptStartNanos;
     /** The current attempt reached a backend connection and began sending (so the body may have left). */
-    volatile boolean requestBegan;
-    /** The current attempt got at least a status line back. */
-    volatile boolean responseBegan;
-    /** The client side failed (went away, broken body): nothing to retry, nothing to blame the backend for. */
-    volatile Throwable clientFailure;
-    Throwable failure;
+    private volatile boolean requestSent;
+    /** The backend's status once the current attempt got a status line back; 0 before. */
+    private volatile int responseStatus;
+    /** The client side failed (went away, broken or oversized body): nothing to retry, nothing to blame the backend for. */
+    private volatile Throwable clientFailure;
+    /** Why the last attempt failed, for the error message. */
+    private volatile Throwable failure;
     /** Body bytes of the backend's response streamed to the client; written by the one thread streaming it. */
-    long responseBytes;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private long responseBytes;
 
-    Exchange(Backend first) {
+    Exchange(ClientRequest request, boolean hasBody, Backend first) {
+        this.request = request;
+        this.hasBody = hasBody;
         attempt(first);
     }
 
     void attempt(Backend next) {
         backend = next;
         tried.add(next);
-        requestBegan = false;
-        responseBegan = false;
+        requestSent = false;
+        responseStatus = 0;
         attemptStartNanos = System.nanoTime();
     }
 
-    Backend backend() {
+    /** The backend of the current attempt. */
+    public Backend backend() {
         return backend;
+    }
+
+    public ClientRequest request() {
+        return request;
+    }
+
+    /** Attempts after the first. */
+    public int retries() {
+        return tried.size() - 1;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The current attempt began sending to its backend: from now on its body may have left. */
+    public void requestSent() {
+        requestSent = true;
+    }
+
+    /** The current attempt's backend answered with a status line. */
+    public void responseBegan(int status) {
+        responseStatus = status;
+    }
+
+    /** The client went away or sent a broken or oversized body; the first such failure is kept. */
+    public void clientFailed(Throwable cause) {
+        if (clientFailure == null) {
+            clientFailure = cause;
+        }
+    }
+
+    public boolean clientFailed() {
+        return clientFailure != null;
+    }
+
+    /** {@code length} more bytes of the backend's response body went to the client. */
+    public void responseBytes(int length) {
+        responseBytes += length;
+    }
+
+    /** Body bytes sent to the client: those streamed from the backend, else the length of the answer written instead. */
+    public long bytesSent(long contentLength) {
+        return responseBytes > 0 ? responseBytes : Math.max(0, contentLength);
     }
 
     boolean tried(Backend candidate) {
         return tried.contains(candidate);
     }
 
-    int retries() {
-        return tried.size() - 1;
+    boolean hasBody() {
+        return hasBody;
     }
 
-    long startNanos() {
-        return startNanos;
+    boolean wasSent() {
+        return requestSent;
+    }
+
+    boolean responseBegan() {
+        return responseStatus != 0;
+    }
+
+    int responseStatus() {
+        return responseStatus;
+    }
+
+    Throwable clientFailure() {
+        return clientFailure;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    void failure(Throwable cause) {
+        failure = cause;
     }
 
     /** True the first time only: the front end may learn of the end more than one way. */

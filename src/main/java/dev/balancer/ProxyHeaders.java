@@ -12,7 +12,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * Which headers cross the proxy, for both front ends: hop-by-hop headers (and those a Connection header names)
  * stay on their hop, X-Forwarded-* are ours to set.
  */
-final class ProxyHeaders {
+public final class ProxyHeaders {
     /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
     private static final Set<String> NOT_FORWARDED = caseInsensitive(List.of("connection", "keep-alive",
             "proxy-authorization", "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer",
@@ -30,14 +30,14 @@ final class ProxyHeaders {
     }
 
     /** Whether the client's request header goes to the backend. */
-    boolean forwards(String name, Set<String> connectionListed) {
+    public boolean forwards(String name, Set<String> connectionListed) {
         return !NOT_FORWARDED.contains(name) && !connectionListed.contains(name)
                 && (preserveHost || !name.equalsIgnoreCase("host"))
                 && (trustForwardedFor || !name.equalsIgnoreCase("x-forwarded-for"));
     }
 
     /** The header names listed by Connection header values (RFC 9110 7.6.1); empty without any. */
-    static Set<String> connectionListed(Enumeration<String> values) {
+    public static Set<String> connectionListed(Enumeration<String> values) {
         if (values == null || !values.hasMoreElements()) {
             return Set.of();
         }
@@ -51,7 +51,7 @@ final class ProxyHeaders {
     }
 
     /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */
-    static void addForwarded(HttpFields.Mutable headers, String clientIp, String proto, String host) {
+    public static void addForwarded(HttpFields.Mutable headers, String clientIp, String proto, String host) {
         String forwardedFor = headers.get(HttpHeader.X_FORWARDED_FOR);
         headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
         headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
@@ -61,7 +61,7 @@ final class ProxyHeaders {
     }
 
     /** Whether the backend's response header stays on the backend's hop: hop-by-hop, or named by its Connection header. */
-    static boolean hopByHop(HttpField field, HttpFields response) {
+    public static boolean hopByHop(HttpField field, HttpFields response) {
         if (HOP_BY_HOP.contains(field.getName())) {
             return true;
         }

@@ -5,10 +5,12 @@ import static dev.balancer.testing.SlowBackendScenario.PLUS_200_MS;
 import static dev.balancer.testing.SlowBackendScenario.SLOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.balancer.testing.LoadGenerator;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.LoadGenerator.Result;
+import dev.balancer.testing.LoadGenerator;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,14 @@ import org.junit.jupiter.api.Test;
  * backend's slowness each strategy lets reach clients ({@link dev.balancer.testing.SlowBackendScenario}). Loads are
  * bounded: a few hundred requests at a fixed rate, a few seconds. The margins fail when a strategy stops doing its job.
  */
+@ThroughBothFrontEnds
 class BalancingQualityTest {
+    private final FrontEnd frontEnd;
+
+    BalancingQualityTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
+
     /**
      * Latency is measured on a shared machine, where another process can stall this JVM for 100 ms and more, and that
      * lands in the tail of whatever was running. A round passes only when the strategy meets every bar, so a broken
@@ -36,7 +45,7 @@ class BalancingQualityTest {
             }
             String list = backends.get(0).url() + " weight=3, " + backends.get(1).url() + " weight=2, " + backends.get(2).url();
             Result result;
-            try (TestBalancer balancer = new TestBalancer(Map.of("backends", list))) {
+            try (TestBalancer balancer = new TestBalancer(frontEnd, Map.of("backends", list))) {
                 result = LoadGenerator.closedLoop(balancer.url() + "/rr", 4, 10_000);
             }
             assertThat(result.failures()).isZero();
@@ -59,9 +68,9 @@ class BalancingQualityTest {
     @Test
     void powerOfTwoAndLeastConnectionsShunABackendFiveTimesSlowerAndHalveTheTail() throws Exception {
         inSomeRound(() -> {
-            Result roundRobin = FIVE_TIMES_SLOWER.run("round-robin");
+            Result roundRobin = FIVE_TIMES_SLOWER.run(frontEnd, "round-robin");
             for (String strategy : List.of("least-connections", "power-of-two")) {
-                Result result = FIVE_TIMES_SLOWER.run(strategy);
+                Result result = FIVE_TIMES_SLOWER.run(frontEnd, strategy);
                 String report = strategy + ": " + result + "; round-robin: " + roundRobin;
                 assertThat(result.failures()).as(report).isZero();
                 assertThat(result.share(SLOW)).as("share of the slow backend, " + report).isLessThan(0.25);
@@ -74,8 +83,8 @@ class BalancingQualityTest {
     @Test
     void leastLatencyShunsABackend200MillisSlowerAndCutsTheTailThreefold() throws Exception {
         inSomeRound(() -> {
-            Result roundRobin = PLUS_200_MS.run("round-robin");
-            Result leastLatency = PLUS_200_MS.run("least-latency");
+            Result roundRobin = PLUS_200_MS.run(frontEnd, "round-robin");
+            Result leastLatency = PLUS_200_MS.run(frontEnd, "least-latency");
             String report = "least-latency: " + leastLatency + "; round-robin: " + roundRobin;
             assertThat(leastLatency.failures()).as(report).isZero();
             assertThat(leastLatency.share(SLOW)).as("share of the slow backend, " + report).isLessThan(0.02);

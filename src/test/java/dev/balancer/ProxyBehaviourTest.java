@@ -3,10 +3,12 @@ package dev.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -23,9 +25,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@ThroughBothFrontEnds
 class ProxyBehaviourTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    ProxyBehaviourTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
 
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -36,7 +45,7 @@ class ProxyBehaviourTest {
     @Test
     void methodPathQueryAndHeadersArePreservedAndForwardingHeadersSet() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url())));
 
         var put = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/some/path%20x?q=1&r=%2F"))
                 .method("PUT", HttpRequest.BodyPublishers.ofString("body")).build());
@@ -60,7 +69,7 @@ class ProxyBehaviourTest {
     @Test
     void trustedForwardedForIsAppendedTo() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url(), "trustForwardedFor", "true")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url(), "trustForwardedFor", "true")));
         String headers = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/headers"))
                 .header("X-Forwarded-For", "6.6.6.6").GET().build()).body();
         assertThat(headers).contains("x-forwarded-for: 6.6.6.6, 127.0.0.1\n");
@@ -69,7 +78,7 @@ class ProxyBehaviourTest {
     @Test
     void tenMegabytePostStreamsThroughIntactWithoutBeingBufferedWhole() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url())));
         int size = 10 * 1024 * 1024;
         byte[] body = new byte[size];
         new Random(42).nextBytes(body);
@@ -120,7 +129,7 @@ class ProxyBehaviourTest {
             Thread server = new Thread(() -> serveIgnoringExpect(raw));
             server.setDaemon(true);
             server.start();
-            TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + raw.getLocalPort(), "timeout", "10s")));
+            TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", "http://127.0.0.1:" + raw.getLocalPort(), "timeout", "10s")));
             byte[] body = new byte[2 * 1024 * 1024];
             var response = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/upload"))
                     .expectContinue(true)
@@ -174,7 +183,7 @@ class ProxyBehaviourTest {
     @Test
     void allBackendsDownAnswers503JsonWithRetryAfter() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url() + " down")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url() + " down")));
         HttpResponse<String> response = Http.get(balancer.url() + "/x");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -185,7 +194,7 @@ class ProxyBehaviourTest {
 
     @Test
     void refusedConnectionAnswers502Json() throws Exception {
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", "http://127.0.0.1:" + closedPort())));
         HttpResponse<String> response = Http.get(balancer.url() + "/x");
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -195,7 +204,7 @@ class ProxyBehaviourTest {
     @Test
     void slowBackendAnswers504Json() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url(), "timeout", "300ms")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url(), "timeout", "300ms")));
         HttpResponse<String> response = Http.get(balancer.url() + "/hold");
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.body()).contains("did not answer within 300 ms");
@@ -204,7 +213,7 @@ class ProxyBehaviourTest {
     @Test
     void aRefusingBackendIsRetriedOnAnotherSoNoRequestFails() throws Exception {
         TestBackend good = servers.keep(new TestBackend("good"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closedPort() + "," + good.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", "http://127.0.0.1:" + closedPort() + "," + good.url())));
         for (int i = 0; i < 10; i++) {
             assertThat(Http.get(balancer.url() + "/x").statusCode()).isEqualTo(200);
         }
@@ -219,7 +228,7 @@ class ProxyBehaviourTest {
     void absoluteFormTargetNamingAnotherHostIsRefusedAndThatHostNeverContacted() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
         TestBackend other = servers.keep(new TestBackend("other"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url())));
 
         String answer = Http.raw(balancer.port(), "GET " + other.url() + "/steal HTTP/1.1\r\nHost: 127.0.0.1:"
                 + balancer.port() + "\r\nConnection: close\r\n\r\n");
@@ -236,7 +245,7 @@ class ProxyBehaviourTest {
     @Test
     void inFlightCountsReturnToZero() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", backend.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url())));
         for (int i = 0; i < 5; i++) {
             Http.get(balancer.url() + "/x");
         }

@@ -2,10 +2,12 @@ package dev.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +16,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@ThroughBothFrontEnds
 class RoundRobinTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    RoundRobinTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
 
     private static List<String> answers(TestBalancer balancer, int count) {
         List<String> names = new ArrayList<>();

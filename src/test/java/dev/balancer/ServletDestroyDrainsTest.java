@@ -3,6 +3,7 @@ package dev.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
@@ -29,7 +30,7 @@ class ServletDestroyDrainsTest {
     @Test
     void destroyReportsShuttingDownAndLetsTheRequestInFlightFinish() throws Exception {
         try (TestBackend backend = new TestBackend("a");
-             TestBalancer balancer = new TestBalancer(Map.of("backends", backend.url(), "shutdownTimeout", "20s"))) {
+             TestBalancer balancer = new TestBalancer(FrontEnd.SERVLET, Map.of("backends", backend.url(), "shutdownTimeout", "20s"))) {
             CompletableFuture<HttpResponse<String>> slow = hold(balancer);
             await().atMost(Duration.ofSeconds(5)).until(() -> backend.holding() == 1);
 
@@ -49,7 +50,7 @@ class ServletDestroyDrainsTest {
     @Test
     void destroyWaitsNoLongerThanShutdownTimeout() throws Exception {
         try (TestBackend backend = new TestBackend("a");
-             TestBalancer balancer = new TestBalancer(Map.of("backends", backend.url(), "shutdownTimeout", "300ms"))) {
+             TestBalancer balancer = new TestBalancer(FrontEnd.SERVLET, Map.of("backends", backend.url(), "shutdownTimeout", "300ms"))) {
             CompletableFuture<HttpResponse<String>> slow = hold(balancer);
             await().atMost(Duration.ofSeconds(5)).until(() -> backend.holding() == 1);
 

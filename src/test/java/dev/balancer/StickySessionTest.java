@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendStatus;
 import dev.balancer.config.BackendSpec;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +23,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** stickyCookie end to end: real balancers, real backends, the cookie as a browser would send it back. */
+@ThroughBothFrontEnds
 class StickySessionTest {
+    private final FrontEnd frontEnd;
+
+    StickySessionTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
+
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final List<TestBackend> backends = new ArrayList<>();
 
@@ -43,7 +52,7 @@ class StickySessionTest {
     private TestBalancer balancer(List<TestBackend> order, Map<String, String> extra) throws Exception {
         Map<String, String> params = new HashMap<>(extra);
         params.put("backends", String.join(",", order.stream().map(TestBackend::url).toList()));
-        TestBalancer balancer = new TestBalancer(params);
+        TestBalancer balancer = new TestBalancer(frontEnd, params);
         servers.add(balancer);
         return balancer;
     }

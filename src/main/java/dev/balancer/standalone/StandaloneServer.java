@@ -1,7 +1,7 @@
 package dev.balancer.standalone;
 
 import dev.balancer.Balancer;
-import dev.balancer.BalancingProxyHandler;
+import dev.balancer.handler.BalancingProxyHandler;
 import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
 import java.time.Duration;

@@ -4,9 +4,11 @@ import static dev.balancer.admin.StatusEndpointTest.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -27,7 +29,14 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The access log goes through SLF4J logger dev.balancer.access, captured here at the tests' real provider. */
+@ThroughBothFrontEnds
 class AccessLogTest {
+    private final FrontEnd frontEnd;
+
+    AccessLogTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
+
     private static final Pattern LINE = Pattern.compile("client=127\\.0\\.0\\.1 method=(\\S+) uri=\"([^\"]*)\" status=(\\d+) "
             + "backend=(\\S+) bytes=(\\d+) duration_ms=(\\d+\\.\\d) retries=(\\d+)");
     private final List<AutoCloseable> servers = new ArrayList<>();
@@ -82,7 +91,7 @@ class AccessLogTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url(),
+        TestBalancer balancer = keep(new TestBalancer(frontEnd, Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url(),
                 "accessLog", "true")));
 
         HttpResponse<String> ok = Http.get(balancer.url() + "/path?q=1");      // refused by the first, retried on a
@@ -110,7 +119,7 @@ class AccessLogTest {
     @Test
     void requestsTheBalancerAnswersItselfAreLoggedWithoutABackend() throws Exception {
         TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url() + " down", "accessLog", "true")));
+        TestBalancer balancer = keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + " down", "accessLog", "true")));
         HttpResponse<String> unavailable = Http.get(balancer.url() + "/x");
         assertThat(unavailable.statusCode()).isEqualTo(503);
         await().until(() -> accessLines().size() == 1);
@@ -121,8 +130,8 @@ class AccessLogTest {
     @Test
     void offByDefault() throws Exception {
         TestBackend a = keep(new TestBackend("a"));
-        TestBalancer quiet = keep(new TestBalancer(Map.of("backends", a.url())));
-        TestBalancer logging = keep(new TestBalancer(Map.of("backends", a.url(), "accessLog", "true")));
+        TestBalancer quiet = keep(new TestBalancer(frontEnd, Map.of("backends", a.url())));
+        TestBalancer logging = keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "accessLog", "true")));
         Http.get(quiet.url() + "/quiet");
         Http.get(logging.url() + "/logged");
         Http.get(quiet.url() + "/quiet");

@@ -4,9 +4,11 @@ import static dev.balancer.admin.StatusEndpointTest.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +16,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may use the admin endpoints: loopback without a token, bearer token holders with one. */
+@ThroughBothFrontEnds
 class AdminAccessTest {
-    private static final String TOKEN = "s3cret-token_1";
-
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    AdminAccessTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
+
+    private static final String TOKEN = "s3cret-token_1";
 
     @Test
     void withoutATokenLoopbackClientsMayUseEverything() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
         assertThat(admin.get("/status").statusCode()).isEqualTo(200);
         assertThat(admin.get("/metrics").statusCode()).isEqualTo(200);
@@ -34,7 +43,7 @@ class AdminAccessTest {
     @Test
     void withATokenEveryGuardedEndpointNeedsIt() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "adminToken", TOKEN)));
         String base = balancer.url() + "/_balancer";
         AdminClient anonymous = new AdminClient(base);
         AdminClient wrong = new AdminClient(base, TOKEN + "x");
@@ -63,7 +72,7 @@ class AdminAccessTest {
     @Test
     void healthAndThePageShellNeedNoToken() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", TOKEN)));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "adminToken", TOKEN)));
         AdminClient anonymous = new AdminClient(balancer.url() + "/_balancer");
         // A readiness probe comes from the node, not loopback; it learns only up or down.
         assertThat(anonymous.get("/health").statusCode()).isEqualTo(200);

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Draining through the admin API stops a backend's new traffic and lets its in-flight requests finish. */
+@ThroughBothFrontEnds
 class DrainInFlightTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    DrainInFlightTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
 
     @Test
     void inFlightRequestsOfADrainedBackendCompleteWhileNewOnesGoElsewhere() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();

@@ -4,17 +4,19 @@ import static dev.balancer.admin.StatusEndpointTest.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.balancer.BalancingProxyServlet;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
 import dev.balancer.backend.ProbeResult;
+import dev.balancer.servlet.BalancingProxyServlet;
 import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
-import dev.balancer.testing.Servers;
 import dev.balancer.testing.PrometheusText;
+import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -29,9 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /_balancer/metrics}: Prometheus text whose series move with real traffic, checked line by line. */
+@ThroughBothFrontEnds
 class MetricsEndpointTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    MetricsEndpointTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
 
     private static Map<String, String> labels(String... pairs) {
         Map<String, String> labels = new java.util.LinkedHashMap<>();
@@ -45,7 +54,7 @@ class MetricsEndpointTest {
     void requestCountersAndDurationHistogramCountWhatWasSent() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> empty = admin.get("/metrics");
@@ -97,7 +106,7 @@ class MetricsEndpointTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", "http://127.0.0.1:" + closed + "," + a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
         BackendPool pool = balancer.pool();
         String dead = "127.0.0.1:" + closed;

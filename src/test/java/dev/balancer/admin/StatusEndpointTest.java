@@ -2,14 +2,17 @@ package dev.balancer.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.balancer.backend.Backend;
 import dev.balancer.testing.AdminClient;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,9 +23,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /_balancer/status}, {@code /health}, drain/enable and the routing of admin paths, over real HTTP. */
+@ThroughBothFrontEnds
 class StatusEndpointTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    StatusEndpointTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
 
     static String id(TestBackend backend) {
         return "127.0.0.1:" + backend.port();
@@ -33,7 +43,7 @@ class StatusEndpointTest {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
         TestBackend c = servers.keep(new TestBackend("c"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends",
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends",
                 a.url() + " weight=1, " + b.url() + " weight=1, " + c.url() + " backup")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
@@ -90,7 +100,7 @@ class StatusEndpointTest {
     void statusFollowsABackendGoingDownAndComingBackThroughActiveProbes() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(),
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url(),
                 "healthCheckPath", "/health", "healthCheckInterval", "100ms", "healthCheckTimeout", "100ms",
                 "unhealthyThreshold", "2", "healthyThreshold", "2")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
@@ -132,7 +142,7 @@ class StatusEndpointTest {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
         String aId = id(a); // a stopped server has no port
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url(), "maxFails", "2")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url(), "maxFails", "2")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         a.stop();
@@ -158,7 +168,7 @@ class StatusEndpointTest {
     void drainStopsNewRequestsAndEnableBringsThemBack() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend b = servers.keep(new TestBackend("b"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + b.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> drained = admin.post("/backends/" + id(a) + "/drain");
@@ -188,7 +198,7 @@ class StatusEndpointTest {
     void healthIs503OnlyWhileNoBackendIsAvailableAndBackupsCount() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
         TestBackend c = servers.keep(new TestBackend("c"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url() + "," + c.url() + " backup")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + c.url() + " backup")));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> up = admin.get("/health");
@@ -215,15 +225,16 @@ class StatusEndpointTest {
     @Test
     void adminPathsAreProxiedLikeAnyOtherWhenAdminIsOff() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "admin", "false")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "admin", "false")));
         assertThat(Http.get(balancer.url() + "/_balancer/status").body()).isEqualTo("a GET /_balancer/status");
         assertThat(Http.get(balancer.url() + "/_balancer/health").body()).isEqualTo("a GET /_balancer/health");
     }
 
     @Test
     void adminPathIsConfigurableAndRelativeToTheServletMapping() throws Exception {
+        assumeTrue(frontEnd == FrontEnd.SERVLET, "only a servlet has a mapping");
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url(), "adminPath", "/ops/lb"), "/api/*"));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "adminPath", "/ops/lb"), "/api/*"));
         AdminClient admin = new AdminClient(balancer.url() + "/api/ops/lb");
         assertThat(admin.status().get("backends")).hasSize(1);
         assertThat(admin.get("/health").statusCode()).isEqualTo(200);
@@ -236,7 +247,7 @@ class StatusEndpointTest {
     @Test
     void unknownAdminPathsAnswer404AndActionsTakePostOnly() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url())));
         AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
 
         HttpResponse<String> unknown = admin.get("/nothing-here");
@@ -254,7 +265,7 @@ class StatusEndpointTest {
     @Test
     void crossSiteActionsAreRefused() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url())));
         String drain = balancer.url() + "/_balancer/backends/" + id(a) + "/drain";
 
         HttpResponse<String> fromElsewhere = Http.send(HttpRequest.newBuilder(URI.create(drain))
@@ -275,7 +286,7 @@ class StatusEndpointTest {
     @Test
     void statusPageIsServedFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
         TestBackend a = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(Map.of("backends", a.url())));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url())));
 
         HttpResponse<String> redirect = Http.get(balancer.url() + "/_balancer");
         assertThat(redirect.statusCode()).isEqualTo(302);

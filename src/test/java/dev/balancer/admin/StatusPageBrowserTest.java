@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
@@ -101,7 +102,7 @@ class StatusPageBrowserTest {
         TestBackend b = keep(new TestBackend("b"));
         TestBackend c = keep(new TestBackend("c"));
         TestBackend d = keep(new TestBackend("d"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends",
+        TestBalancer balancer = keep(new TestBalancer(FrontEnd.SERVLET, Map.of("backends",
                 a.url() + " weight=2, " + b.url() + ", " + c.url() + ", " + d.url() + " backup",
                 "healthCheckPath", "/health", "healthCheckInterval", "1s", "healthCheckTimeout", "500ms")));
         BackendPool pool = balancer.pool();
@@ -151,7 +152,7 @@ class StatusPageBrowserTest {
     @Test
     void withATokenThePageAsksForItAndThenShowsTheBackends() throws Exception {
         TestBackend a = keep(new TestBackend("a"));
-        TestBalancer balancer = keep(new TestBalancer(Map.of("backends", a.url(), "adminToken", "page-token")));
+        TestBalancer balancer = keep(new TestBalancer(FrontEnd.SERVLET, Map.of("backends", a.url(), "adminToken", "page-token")));
 
         browser.get(balancer.url() + "/_balancer/");
         await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("login")).isDisplayed());

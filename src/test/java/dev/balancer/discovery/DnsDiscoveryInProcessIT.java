@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBalancer;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class DnsDiscoveryInProcessIT {
         for (int i = 0; i < keyValues.length; i += 2) {
             params.put(keyValues[i], keyValues[i + 1]);
         }
-        balancer = new TestBalancer(params);
+        balancer = new TestBalancer(FrontEnd.SERVLET, params);
         return balancer.pool();
     }
 

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,9 +36,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Health checking against real backends that really fail: stopped, hung, or reporting themselves unhealthy. */
+@ThroughBothFrontEnds
 class HealthEndToEndTest {
     @RegisterExtension
-    final Servers servers = new Servers();
+    final Servers servers;
+    private final FrontEnd frontEnd;
+
+    HealthEndToEndTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+        this.servers = new Servers(frontEnd);
+    }
     private final ExecutorService clients = Executors.newFixedThreadPool(4);
 
     @AfterEach

@@ -2,8 +2,10 @@ package dev.balancer.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,14 +21,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Backends that break HTTP in the ways real ones do; the client gets a clean error and the next request works. */
+@ThroughBothFrontEnds
 class BrokenBackendTest {
+    private final FrontEnd frontEnd;
+
+    BrokenBackendTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
+
     private BrokenBackend backend;
     private TestBalancer balancer;
 
     @BeforeEach
     void start() throws Exception {
         backend = new BrokenBackend();
-        balancer = new TestBalancer(Map.of("backends", backend.url(), "timeout", "1s", "retries", "0", "maxFails", "1000"));
+        balancer = new TestBalancer(frontEnd, Map.of("backends", backend.url(), "timeout", "1s", "retries", "0", "maxFails", "1000"));
     }
 
     @AfterEach
@@ -50,7 +59,7 @@ class BrokenBackendTest {
     @Test
     void truncatedSmallBodyGives502WithoutInternalsOrACutResponse() throws IOException {
         Http.RawAnswer answer = Http.rawExchange(balancer.port(), "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n", 5000);
-        if (TestBalancer.FRONT_END.equals("servlet")) {
+        if (frontEnd == FrontEnd.SERVLET) {
             assertThat(answer.text()).startsWith("HTTP/1.1 502")
                     .contains("{\"error\":\"" + backend.url().replace("http://", "backend ") + " failed: connection closed before the response was complete\"}")
                     .doesNotContain("HttpConnection");

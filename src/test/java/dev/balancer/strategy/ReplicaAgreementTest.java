@@ -3,6 +3,7 @@ package dev.balancer.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.config.BackendSpec;
+import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
@@ -52,8 +53,8 @@ class ReplicaAgreementTest {
         TestBackend c = started(new TestBackend("c"));
         TestBackend d = started(new TestBackend("d"));
         Map<String, String> name = Map.of(a.url(), "a", b.url(), "b", c.url(), "c", d.url(), "d");
-        TestBalancer one = started(new TestBalancer(Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(a, b, c, d))));
-        TestBalancer two = started(new TestBalancer(Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(d, c))));
+        TestBalancer one = started(new TestBalancer(FrontEnd.HANDLER, Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(a, b, c, d))));
+        TestBalancer two = started(new TestBalancer(FrontEnd.HANDLER, Map.of("strategy", "hash", "hashOn", "header:X-Key", "backends", urls(d, c))));
         // The second replica's pool grows later, from a list in yet another order.
         two.pool().updateMembers(Stream.of(b, d, a, c).map(t -> BackendSpec.parse(t.url())).toList());
 

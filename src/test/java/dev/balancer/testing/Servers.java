@@ -9,10 +9,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The servers one test started, stopped after it in reverse order: {@code @RegisterExtension final Servers servers =
- * new Servers();} then {@code servers.backends(3)}, {@code servers.balancer("backends", url, ...)}.
+ * new Servers(frontEnd);} then {@code servers.backends(3)}, {@code servers.balancer("backends", url, ...)}.
  */
 public final class Servers implements AfterEachCallback {
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final FrontEnd frontEnd;
+
+    /** For tests that start backends only, or balancers of their own. */
+    public Servers() {
+        this(null);
+    }
+
+    /** @param frontEnd what {@link #balancer} runs */
+    public Servers(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
 
     public <T extends AutoCloseable> T keep(T server) {
         started.add(server);
@@ -33,7 +44,10 @@ public final class Servers implements AfterEachCallback {
     }
 
     public TestBalancer balancer(Map<String, String> initParams) throws Exception {
-        return keep(new TestBalancer(initParams));
+        if (frontEnd == null) {
+            throw new IllegalStateException("new Servers(frontEnd) starts balancers; this one was made without a front end");
+        }
+        return keep(new TestBalancer(frontEnd, initParams));
     }
 
     /** A balancer over these backends, with init-params given as key, value, key, value... */

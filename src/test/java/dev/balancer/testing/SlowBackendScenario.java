@@ -47,8 +47,8 @@ public enum SlowBackendScenario {
 
     abstract void configure(TestBackend backend, boolean slow);
 
-    /** Runs the scenario once with a strategy ({@code hash} hashes on the URI, and every request has its own path). */
-    public LoadGenerator.Result run(String strategy) throws Exception {
+    /** Runs the scenario once through a front end with a strategy ({@code hash} hashes on the URI, and every request has its own path). */
+    public LoadGenerator.Result run(FrontEnd frontEnd, String strategy) throws Exception {
         List<AutoCloseable> servers = new ArrayList<>();
         try {
             List<String> urls = new ArrayList<>();
@@ -62,7 +62,7 @@ public enum SlowBackendScenario {
             if (strategy.equals("hash")) {
                 params.put("hashOn", "uri");
             }
-            TestBalancer balancer = new TestBalancer(params);
+            TestBalancer balancer = new TestBalancer(frontEnd, params);
             servers.add(balancer);
             return LoadGenerator.paced(balancer.url() + "/work", perSecond, warmup, measured);
         } finally {

@@ -23,13 +23,13 @@ public final class StrategyReport {
         System.out.printf("%d runs each, median shown; %d CPUs, Java %s, %s %s%n", runs,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
-        SlowBackendScenario.PLUS_200_MS.run("round-robin"); // warms the JVM up: the first run would pay for JIT compiling
+        SlowBackendScenario.PLUS_200_MS.run(FrontEnd.SERVLET, "round-robin"); // warms the JVM up: the first run would pay for JIT compiling
         for (SlowBackendScenario scenario : SlowBackendScenario.values()) {
             System.out.printf("%n%s%n%n| strategy | slow backend's share | p50 | p99 |%n|---|---|---|---|%n", scenario);
             for (String strategy : STRATEGIES) {
                 List<LoadGenerator.Result> results = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
-                    results.add(scenario.run(strategy));
+                    results.add(scenario.run(FrontEnd.SERVLET, strategy));
                 }
                 System.out.printf(Locale.ROOT, "| `%s` | %.1f %% | %.0f ms | %.0f ms |%n", strategy,
                         100 * median(results.stream().mapToDouble(r -> r.share(SlowBackendScenario.SLOW)).toArray()),

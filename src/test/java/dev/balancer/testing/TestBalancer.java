@@ -1,9 +1,10 @@
 package dev.balancer.testing;
 
-import dev.balancer.BalancingProxyServlet;
+import dev.balancer.servlet.BalancingProxyServlet;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.servlet.BalancingProxyServlet;
 import dev.balancer.standalone.StandaloneServer;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,26 +14,29 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real balancer on an ephemeral loopback port, configured through init-params like in web.xml. Which front end
- * serves it is chosen by the system property {@code test.frontEnd}: {@code servlet} (the default: the
- * servlet in a real Jetty, as in the WAR) or {@code handler} (the runnable jar's server, Jetty's core proxy). The
- * build runs the proxy tests once for each.
+ * A real balancer on an ephemeral loopback port, configured through init-params like in web.xml, served by the
+ * given front end: the servlet in a real Jetty servlet context (as in the WAR), or the runnable jar's server with
+ * Jetty's core proxy. Test classes get the front end from {@link ThroughBothFrontEnds}.
  */
 public final class TestBalancer implements AutoCloseable {
-    public static final String FRONT_END = System.getProperty("test.frontEnd", "servlet");
+    private final FrontEnd frontEnd;
 
     private final Server server;
     private final ServerConnector connector;
     private final BalancingProxyServlet servlet;
     private final StandaloneServer standalone;
 
-    public TestBalancer(Map<String, String> initParams) throws Exception {
-        this(initParams, "/*");
+    public TestBalancer(FrontEnd frontEnd, Map<String, String> initParams) throws Exception {
+        this(frontEnd, initParams, "/*");
     }
 
-    /** @param mapping the servlet's mapping; anything but {@code /*} always runs the servlet */
-    public TestBalancer(Map<String, String> initParams, String mapping) throws Exception {
-        if ("handler".equals(FRONT_END) && "/*".equals(mapping)) {
+    /** @param mapping the servlet's mapping; the handler has none, it serves everything */
+    public TestBalancer(FrontEnd frontEnd, Map<String, String> initParams, String mapping) throws Exception {
+        this.frontEnd = frontEnd;
+        if (frontEnd == FrontEnd.HANDLER) {
+            if (!"/*".equals(mapping)) {
+                throw new IllegalArgumentException("the handler front end has no servlet mapping: " + mapping);
+            }
             Map<String, String> values = new HashMap<>(initParams);
             values.put("host", "127.0.0.1");
             values.put("port", "0");
@@ -93,7 +97,7 @@ public final class TestBalancer implements AutoCloseable {
     /** The servlet; only for tests of the servlet's own lifecycle, which run it whatever the front end. */
     public BalancingProxyServlet servlet() {
         if (servlet == null) {
-            throw new IllegalStateException("this balancer runs the " + FRONT_END + " front end, not the servlet");
+            throw new IllegalStateException("this balancer runs the " + frontEnd + " front end, not the servlet");
         }
         return servlet;
     }

@@ -1,10 +1,16 @@
-package dev.balancer;
+package dev.balancer.servlet;
 
+import dev.balancer.Balancer;
+import dev.balancer.BackendTarget;
+import dev.balancer.ErrorBody;
+import dev.balancer.Exchange;
+import dev.balancer.ProxyHeaders;
+import dev.balancer.Recovery;
+import dev.balancer.Route;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
-import dev.balancer.config.ConfigSources;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -12,14 +18,9 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -28,21 +29,20 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The servlet front end (the WAR's) of the {@link Balancer}: per request it asks the balancer where to go, forwards
- * to that backend's base URL + the request's path and query, and reports the outcome. Bodies stream both ways
- * ({@link AsyncProxyServlet}); a request that failed before anything could have reached the backend is retried on
- * another one. The runnable jar runs the same balancer through {@link BalancingProxyHandler} instead.
+ * to that backend's base URL + the request's path and query, reports what happens to the exchange, and after a
+ * failed attempt executes the balancer's {@link Recovery}. Bodies stream both ways ({@link AsyncProxyServlet}).
  *
  * <p>Configured by init-params, context-params, {@code -Dbalancer.KEY} or {@code BALANCER_KEY} (first wins); see
  * {@link dev.balancer.config.ConfigKey} for every key.
  */
 public class BalancingProxyServlet extends AsyncProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
+    private static final String EXCHANGE = Exchange.class.getName();
 
     private BalancerConfig config;
     private Balancer balancer;
@@ -65,7 +65,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         String displayName = servletConfig.getServletName();
         try {
             if (config == null) {
-                config = BalancerConfig.from(sources(servletConfig));
+                config = BalancerConfig.from(ServletConfigSources.of(servletConfig));
             }
             balancer = new Balancer(displayName, config, Thread.currentThread().getContextClassLoader());
         } catch (ConfigException e) {
@@ -75,15 +75,15 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             // failCtxIfServletStartFails (set in the WAR's META-INF/context.xml). The cause still says "permanent".
             throw new ServletException(e.getMessage(), new UnavailableException(e.getMessage()));
         }
-        requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer.admin()) : null;
+        requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer) : null;
         super.init();
         balancer.start(getHttpClient());
     }
 
     /**
      * Starts a graceful stop: from now on readiness ({@code /_balancer/health}) must answer 503, so load balancers
-     * stop sending new traffic, while requests still arriving are served as usual. Idempotent. The runnable jar calls
-     * it on SIGTERM, {@link #destroy()} calls it in a servlet container.
+     * stop sending new traffic, while requests still arriving are served as usual. Idempotent; {@link #destroy()}
+     * calls it when the container stops the servlet.
      */
     public void beginShutdown() {
         balancer.beginShutdown();
@@ -92,23 +92,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     /** True once {@link #beginShutdown()} was called: readiness must report 503 even with healthy backends. */
     public boolean isShuttingDown() {
         return balancer.isShuttingDown();
-    }
-
-    private static ConfigSources sources(ServletConfig servletConfig) {
-        return new ConfigSources()
-                .add("init-param", parameters(servletConfig.getInitParameterNames(), servletConfig::getInitParameter), true)
-                .add("context-param", parameters(servletConfig.getServletContext().getInitParameterNames(),
-                        servletConfig.getServletContext()::getInitParameter), false)
-                .addSystemProperties(System.getProperties())
-                .addEnvironment(System.getenv());
-    }
-
-    private static Map<String, String> parameters(Enumeration<String> names, java.util.function.UnaryOperator<String> value) {
-        Map<String, String> map = new HashMap<>();
-        for (String name : Collections.list(names)) {
-            map.put(name, value.apply(name));
-        }
-        return map;
     }
 
     /** The pool this servlet balances over: its snapshot, members and states. */
@@ -158,14 +141,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     }
 
     private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        Balancer.Route route = balancer.route(new ServletClientRequest(request), request.getContentLengthLong(),
+        Route route = balancer.route(new ServletClientRequest(request), request.getContentLengthLong(),
                 Balancer.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
                         request.isSecure()));
-        if (route.exchange() == null) {
-            ErrorResponses.send(response, route.status(), route.refusal());
+        if (route instanceof Route.Refuse refuse) {
+            writeError(response, refuse.status(), refuse.message());
             return;
         }
-        request.setAttribute(Exchange.ATTRIBUTE, route.exchange());
+        request.setAttribute(EXCHANGE, ((Route.Forward) route).exchange());
         super.service(request, response);
     }
 
@@ -181,14 +164,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (config.stripPrefix()) {
             cut += request.getServletPath().length();
         }
-        String path = uri.substring(Math.min(cut, uri.length()));
-        StringBuilder target = new StringBuilder(backend.baseUrl().length() + path.length() + 32).append(backend.baseUrl());
-        target.append(path.isEmpty() || path.charAt(0) != '/' ? "/" : "").append(path);
-        String query = request.getQueryString();
-        if (query != null) {
-            target.append('?').append(query);
-        }
-        return target.toString();
+        return BackendTarget.of(backend.baseUrl(), uri.substring(Math.min(cut, uri.length())), request.getQueryString());
     }
 
     /** The proxy answers 100-continue itself (the container does, on the first read); backends never see Expect. */
@@ -217,7 +193,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         });
     }
 
-    /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         String clientIp = clientRequest.getRemoteAddr();
@@ -234,7 +209,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         AsyncRequestContent content = new AsyncRequestContent();
         Exchange exchange = exchange(request);
         proxyRequest.onRequestBegin(begun -> {
-            exchange.requestBegan = true;
+            exchange.requestSent();
             try {
                 request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, content));
             } catch (IOException | RuntimeException e) {
@@ -261,7 +236,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                             byte[] buffer, int offset, int length, Callback callback) {
                 received += length;
                 if (balancer.overBodyLimit(received)) {
-                    callback.failed(new BodyTooLargeException(balancer.bodyTooLarge()));
+                    callback.failed(balancer.bodyTooLarge());
                     return;
                 }
                 // A write that fails means the backend side failed (it died mid-upload): not the client's fault.
@@ -275,24 +250,11 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             @Override
             public void onError(Throwable failure) {
                 if (!backendFailed) {
-                    exchange.clientFailure = failure;
+                    exchange.clientFailed(failure);
                 }
                 super.onError(failure);
             }
         };
-    }
-
-    /** The client's body went over {@code maxRequestBodySize}: its fault, answered 413. */
-    private static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(String message) {
-            super(message);
-        }
-    }
-
-    @Override
-    protected int proxyResponseStatus(Throwable failure) {
-        return failure instanceof RejectedExecutionException
-                ? HttpServletResponse.SC_SERVICE_UNAVAILABLE : super.proxyResponseStatus(failure);
     }
 
     /** Hop-by-hop headers of the backend's response, including those its Connection header names, stay here. */
@@ -305,7 +267,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
         Exchange exchange = exchange(clientRequest);
         if (!hasContent(clientRequest)) {
-            proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
+            proxyRequest.onRequestBegin(begun -> exchange.requestSent());
         }
         if (exchange.retries() == 0) {
             clientRequest.getAsyncContext().addListener(exchangeEnd);
@@ -320,7 +282,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return new ProxyResponseListener(request, response) {
             @Override
             public void onBegin(Response proxyResponse) {
-                exchange.responseBegan = true;
+                exchange.responseBegan(proxyResponse.getStatus());
                 super.onBegin(proxyResponse);
             }
         };
@@ -330,27 +292,23 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
-        StickySessions sticky = balancer.sticky();
-        if (sticky != null) {
-            String path = clientRequest.getContextPath().isEmpty() ? "/" : clientRequest.getContextPath();
-            String cookie = sticky.setCookie(new ServletClientRequest(clientRequest), exchange(clientRequest).backend(),
-                    path, clientRequest.isSecure());
-            if (cookie != null) {
-                proxyResponse.addHeader("Set-Cookie", cookie);
-            }
+        String path = clientRequest.getContextPath().isEmpty() ? "/" : clientRequest.getContextPath();
+        String cookie = balancer.stickyCookie(exchange(clientRequest), path, clientRequest.isSecure());
+        if (cookie != null) {
+            proxyResponse.addHeader("Set-Cookie", cookie);
         }
     }
 
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
                                      byte[] buffer, int offset, int length, Callback callback) {
-        exchange(request).responseBytes += length;
+        exchange(request).responseBytes(length);
         super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
     }
 
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-        balancer.attemptSucceeded(exchange(clientRequest), serverResponse.getStatus());
+        balancer.attemptSucceeded(exchange(clientRequest));
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
@@ -360,7 +318,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
                                           HttpServletResponse proxyResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
         if (exchange != null) {
-            exchange.clientFailure = failure;
+            exchange.clientFailed(failure);
         }
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
     }
@@ -369,33 +327,22 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
         Exchange exchange = exchange(clientRequest);
-        Throwable clientFailure = exchange.clientFailure;
-        balancer.attemptFailed(exchange, serverResponse.getStatus(), failure, !(failure instanceof RejectedExecutionException));
-        if (clientFailure != null) {
-            // The backend only failed because we cut its request short: answer for what really happened.
-            exchange.failure = clientFailure;
-            sendProxyResponseError(clientRequest, proxyResponse, clientFailure instanceof BodyTooLargeException
-                    ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE : HttpServletResponse.SC_BAD_REQUEST);
-            return;
-        }
-        Backend next = proxyResponse.isCommitted() ? null
-                : balancer.retryTarget(exchange, clientRequest.getMethod(), hasContent(clientRequest));
-        if (next != null) {
-            exchange.attempt(next);
-            resend(clientRequest, proxyResponse, next);
-            return;
-        }
-        if (proxyResponse.isCommitted()) {
-            // Jetty aborts the client connection, after which the async cycle's onComplete never comes.
+        Recovery next = balancer.attemptFailed(exchange, failure, proxyResponse.isCommitted());
+        if (next instanceof Recovery.Retry retry) {
+            resend(clientRequest, proxyResponse, retry.backend());
+        } else if (next instanceof Recovery.Reply reply) {
+            replyError(clientRequest, proxyResponse, reply);
+        } else {
+            // Jetty cuts the client connection, after which the async cycle's onComplete never comes.
             end(exchange);
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
         }
-        super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
     }
 
-    /** The exchange is over for the balancer's graceful stop; once only, whichever way it ended. */
+    /** The exchange is over for the balancer's graceful stop; the balancer counts it once, whichever way it ended. */
     private void end(Exchange exchange) {
-        if (exchange != null && exchange.end()) {
-            balancer.exchangeEnded();
+        if (exchange != null) {
+            balancer.exchangeEnded(exchange);
         }
     }
 
@@ -415,17 +362,25 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
-    /** Errors we answer ourselves get a JSON body; once the backend's response is committed, the connection is cut. */
+    /**
+     * Jetty's proxy answers some errors itself (a client body that failed after the backend exchange was over):
+     * they get the balancer's JSON body too; once the response is committed, Jetty cuts the connection.
+     */
     @Override
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status) {
-        if (proxyResponse.isCommitted()) {
+        Exchange exchange = exchange(clientRequest);
+        if (proxyResponse.isCommitted() || exchange == null) {
             super.sendProxyResponseError(clientRequest, proxyResponse, status);
             return;
         }
+        replyError(clientRequest, proxyResponse, balancer.reply(exchange, status));
+    }
+
+    private void replyError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Recovery.Reply reply) {
         try {
-            ErrorResponses.send(proxyResponse, status, balancer.errorMessage(exchange(clientRequest), status));
+            writeError(proxyResponse, reply.status(), reply.message());
         } catch (IOException | RuntimeException e) {
-            LOG.debug("[{}] could not send the {} error", balancer.name(), status, e);
+            LOG.debug("[{}] could not send the {} error", balancer.name(), reply.status(), e);
         } finally {
             if (clientRequest.isAsyncStarted()) {
                 clientRequest.getAsyncContext().complete();
@@ -433,48 +388,27 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
     }
 
-    private static Exchange exchange(HttpServletRequest request) {
-        return (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+    private static void writeError(HttpServletResponse response, int status, String message) throws IOException {
+        response.resetBuffer();
+        response.setStatus(status);
+        HttpField header = ErrorBody.headerFor(status);
+        if (header != null) {
+            response.setHeader(header.getName(), header.getValue());
+        }
+        response.setContentType("application/json");
+        byte[] body = ErrorBody.of(message);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    static Exchange exchange(HttpServletRequest request) {
+        return (Exchange) request.getAttribute(EXCHANGE);
     }
 
     /**
      * The container stops the servlet: readiness turns 503, and proxied requests still in flight get up to
      * {@code shutdownTimeout} to finish before the HTTP client, and with it every backend connection, stops.
      */
-    /**
-     * The client's thread pool where the container lends none (Tomcat). Its stop returns only once its threads have
-     * ended: Jetty's pool lets go of a thread just before the thread ends, and Tomcat, checking right after the
-     * undeploy, reports a thread still ending as one the application leaked.
-     */
-    static final class OwnThreadPool extends QueuedThreadPool {
-        private final Set<Thread> started = ConcurrentHashMap.newKeySet();
-
-        OwnThreadPool() {
-            super(200, 8);
-        }
-
-        @Override
-        public Thread newThread(Runnable runnable) {
-            started.removeIf(thread -> !thread.isAlive());
-            Thread thread = super.newThread(runnable);
-            started.add(thread);
-            return thread;
-        }
-
-        @Override
-        protected void doStop() throws Exception {
-            super.doStop();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(getStopTimeout());
-            for (Thread thread : started) {
-                if (thread == Thread.currentThread()) {
-                    continue; // stopped from one of its own threads: that one ends after this returns
-                }
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
-            started.clear();
-        }
-    }
-
     @Override
     public void destroy() {
         if (balancer != null) {

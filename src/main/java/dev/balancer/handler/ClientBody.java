@@ -1,6 +1,7 @@
-package dev.balancer;
+package dev.balancer.handler;
 
-import java.io.IOException;
+import dev.balancer.Balancer;
+import dev.balancer.Exchange;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -23,13 +24,6 @@ final class ClientBody implements org.eclipse.jetty.client.Request.Content {
         this.balancer = balancer;
     }
 
-    /** The client's body went over {@code maxRequestBodySize}: answered 413. */
-    static final class TooLarge extends IOException {
-        TooLarge(String message) {
-            super(message);
-        }
-    }
-
     @Override
     public long getLength() {
         return request.getLength();
@@ -47,14 +41,14 @@ final class ClientBody implements org.eclipse.jetty.client.Request.Content {
             return null;
         }
         if (Content.Chunk.isFailure(chunk)) {
-            exchange.clientFailure = chunk.getFailure();
+            exchange.clientFailed(chunk.getFailure());
             return chunk;
         }
         received += chunk.remaining();
         if (balancer.overBodyLimit(received)) {
             chunk.release();
-            TooLarge tooLarge = new TooLarge(balancer.bodyTooLarge());
-            exchange.clientFailure = tooLarge;
+            Throwable tooLarge = balancer.bodyTooLarge();
+            exchange.clientFailed(tooLarge);
             return Content.Chunk.from(tooLarge, true);
         }
         return chunk;

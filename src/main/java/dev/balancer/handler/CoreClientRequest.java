@@ -1,4 +1,4 @@
-package dev.balancer;
+package dev.balancer.handler;
 
 import dev.balancer.strategy.ClientRequest;
 import org.eclipse.jetty.http.HttpCookie;

@@ -1,4 +1,4 @@
-package dev.balancer;
+package dev.balancer.servlet;
 
 import dev.balancer.strategy.ClientRequest;
 import jakarta.servlet.http.Cookie;

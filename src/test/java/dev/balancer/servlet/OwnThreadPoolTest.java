@@ -1,4 +1,4 @@
-package dev.balancer;
+package dev.balancer.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +19,7 @@ class OwnThreadPoolTest {
 
     @Test
     void stopWaitsForAThreadThePoolNoLongerLists() throws Exception {
-        BalancingProxyServlet.OwnThreadPool pool = new BalancingProxyServlet.OwnThreadPool();
+        OwnThreadPool pool = new OwnThreadPool();
         pool.start();
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

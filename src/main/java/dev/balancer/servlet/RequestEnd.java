@@ -1,6 +1,7 @@
-package dev.balancer;
+package dev.balancer.servlet;
 
-import dev.balancer.admin.Admin;
+import dev.balancer.Balancer;
+import dev.balancer.Exchange;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,16 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports every client request to {@link Admin#requestEnded} exactly once, when it is over: at once when the
+ * Reports every client request to {@link Balancer#requestEnded} exactly once, when it is over: at once when the
  * balancer answered it during dispatch (an error, no backend), else when the proxy completes its async context.
  * One instance per servlet serves every request (the request and response come with the event): no allocation.
  */
 final class RequestEnd implements AsyncCompletion {
     private static final Logger LOG = LoggerFactory.getLogger(RequestEnd.class);
-    private final Admin admin;
+    private final Balancer balancer;
 
-    RequestEnd(Admin admin) {
-        this.admin = admin;
+    RequestEnd(Balancer balancer) {
+        this.balancer = balancer;
     }
 
     /** Called when the servlet's service method returns. */
@@ -37,30 +38,25 @@ final class RequestEnd implements AsyncCompletion {
     @Override
     public void onComplete(AsyncEvent event) {
         HttpServletRequest request = (HttpServletRequest) event.getSuppliedRequest();
-        Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+        Exchange exchange = BalancingProxyServlet.exchange(request);
         ended(request, (HttpServletResponse) event.getSuppliedResponse(), exchange == null ? System.nanoTime() : exchange.startNanos());
     }
 
     private void ended(HttpServletRequest request, HttpServletResponse response, long startNanos) {
         try {
-            Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
-            admin.requestEnded(new ServletClientRequest(request), response.getStatus(), exchange == null ? null : exchange.backend().id(),
-                    bytes(exchange, response), System.nanoTime() - startNanos, exchange == null ? 0 : exchange.retries());
+            balancer.requestEnded(new ServletClientRequest(request), response.getStatus(), BalancingProxyServlet.exchange(request),
+                    contentLength(response), System.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             LOG.debug("could not report the end of {} {}", request.getMethod(), request.getRequestURI(), e);
         }
     }
 
-    /** Body bytes the backend's response streamed through, else the length of the answer the balancer wrote. */
-    private static long bytes(Exchange exchange, HttpServletResponse response) {
-        if (exchange != null && exchange.responseBytes > 0) {
-            return exchange.responseBytes;
-        }
+    private static long contentLength(HttpServletResponse response) {
         String length = response.getHeader("Content-Length");
         try {
-            return length == null ? 0 : Long.parseLong(length);
+            return length == null ? -1 : Long.parseLong(length);
         } catch (NumberFormatException e) {
-            return 0;
+            return -1;
         }
     }
 }

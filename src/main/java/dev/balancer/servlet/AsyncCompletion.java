@@ -1,4 +1,4 @@
-package dev.balancer;
+package dev.balancer.servlet;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -1,13 +1,16 @@
-package dev.balancer;
+package dev.balancer.handler;
 
+import dev.balancer.BackendTarget;
+import dev.balancer.Balancer;
+import dev.balancer.ErrorBody;
+import dev.balancer.Exchange;
+import dev.balancer.ProxyHeaders;
+import dev.balancer.Recovery;
+import dev.balancer.Route;
 import dev.balancer.backend.Backend;
-import dev.balancer.config.BalancerConfig;
-import dev.balancer.strategy.ClientRequest;
 import java.nio.ByteBuffer;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -20,21 +23,24 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The runnable jar's front end: the same balancing core as {@link BalancingProxyServlet}, on Jetty's core
- * {@link ProxyHandler} instead of the servlet API. Without request/response wrappers, async contexts and
- * read/write listeners in the path it serves about twice the requests per CPU-second (see docs/performance.md).
+ * The runnable jar's front end: the same balancing core as the WAR's servlet, on Jetty's core {@link ProxyHandler}
+ * instead of the servlet API (no request/response wrappers, async contexts or read/write listeners in the path; see
+ * docs/performance.md for what that is worth). Per request it asks the balancer where to go, reports what happens
+ * to the exchange, and after a failed attempt executes the balancer's {@link Recovery}.
  *
  * <p>Requests under the admin path are declined ({@code handle} returns false) for the admin servlet that
  * follows this handler.
  */
 public final class BalancingProxyHandler extends ProxyHandler {
+    private static final String EXCHANGE = Exchange.class.getName();
+
     private final Balancer balancer;
-    private final BalancerConfig config;
+    private final long timeoutMillis;
     private final boolean tracksRequests;
 
     public BalancingProxyHandler(Balancer balancer) {
         this.balancer = balancer;
-        this.config = balancer.config();
+        this.timeoutMillis = balancer.config().timeout().toMillis();
         this.tracksRequests = balancer.admin().tracksRequests();
     }
 
@@ -72,18 +78,19 @@ public final class BalancingProxyHandler extends ProxyHandler {
         if (balancer.admin().serves(request.getHttpURI().getPath())) {
             return false;
         }
-        ClientRequest client = new CoreClientRequest(request);
-        Balancer.Route route = balancer.route(client, request.getLength(), Balancer.namesAnotherHost(
+        CoreClientRequest client = new CoreClientRequest(request);
+        Route route = balancer.route(client, request.getLength(), Balancer.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
-        Exchange exchange = route.exchange();
-        Callback done = tracksRequests ? new Reported(client, response, exchange, callback) : callback;
-        if (exchange == null) {
-            sendError(response, done, route.status(), route.refusal());
+        if (route instanceof Route.Refuse refuse) {
+            writeError(response, tracksRequests ? new Reported(client, response, null, callback) : callback,
+                    refuse.status(), refuse.message());
             return true;
         }
-        request.setAttribute(Exchange.ATTRIBUTE, exchange);
-        send(request, response, Callback.from(done, balancer::exchangeEnded), exchange);
+        Exchange exchange = ((Route.Forward) route).exchange();
+        request.setAttribute(EXCHANGE, exchange);
+        Callback done = tracksRequests ? new Reported(client, response, exchange, callback) : callback;
+        send(request, response, Callback.from(done, () -> balancer.exchangeEnded(exchange)), exchange);
         return true;
     }
 
@@ -92,18 +99,13 @@ public final class BalancingProxyHandler extends ProxyHandler {
         var proxyRequest = newProxyToServerRequest(request, exchange.backend());
         copyRequestHeaders(request, proxyRequest);
         addProxyHeaders(request, proxyRequest);
-        proxyRequest.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        proxyRequest.onRequestBegin(begun -> exchange.requestBegan = true);
-        if (hasBody(request)) {
+        proxyRequest.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        proxyRequest.onRequestBegin(begun -> exchange.requestSent());
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
         }
         balancer.attemptStarted(exchange);
         sendProxyToServerRequest(request, proxyRequest, response, callback);
-    }
-
-    private static boolean hasBody(Request request) {
-        HttpFields headers = request.getHeaders();
-        return request.getLength() > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /**
@@ -113,18 +115,9 @@ public final class BalancingProxyHandler extends ProxyHandler {
      */
     private org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, Backend backend) {
         HttpURI uri = request.getHttpURI();
-        String path = uri.getPath();
-        String query = uri.getQuery();
         String basePath = backend.url().getRawPath();
-        StringBuilder target = new StringBuilder(64);
-        if (basePath != null) {
-            target.append(basePath);
-        }
-        target.append(path.isEmpty() || path.charAt(0) != '/' ? "/" : "").append(path);
-        if (query != null) {
-            target.append('?').append(query);
-        }
-        return getHttpClient().newRequest(backend.url()).method(request.getMethod()).path(target.toString());
+        String target = BackendTarget.of(basePath == null ? "" : basePath, uri.getPath(), uri.getQuery());
+        return getHttpClient().newRequest(backend.url()).method(request.getMethod()).path(target);
     }
 
     /** Not used: {@link #send} builds backend requests itself (see {@link #newProxyToServerRequest(Request, Backend)}). */
@@ -164,77 +157,55 @@ public final class BalancingProxyHandler extends ProxyHandler {
     protected void onProxyToClientResponseComplete(Request request, org.eclipse.jetty.client.Request proxyRequest,
                                                    org.eclipse.jetty.client.Response serverResponse, Response response,
                                                    Callback callback) {
-        balancer.attemptSucceeded(exchange(request), serverResponse.getStatus());
+        balancer.attemptSucceeded(exchange(request));
         callback.succeeded();
     }
 
-    /** The client could not take the response (it went away): the backend did its part. */
+    /** The client could not take the response (it went away): the backend did its part, and nobody is left to answer. */
     @Override
     protected void onProxyToClientResponseFailure(Request request, org.eclipse.jetty.client.Request proxyRequest,
                                                   org.eclipse.jetty.client.Response serverResponse, Response response,
                                                   Callback callback, Throwable failure) {
         Exchange exchange = exchange(request);
-        exchange.clientFailure = failure;
-        balancer.attemptFailed(exchange, serverResponse.getStatus(), failure, false);
+        exchange.clientFailed(failure);
+        balancer.attemptFailed(exchange, failure, true);
         callback.failed(failure);
     }
 
-    /**
-     * The attempt failed before the whole response reached the client: retry another backend when that is safe,
-     * else answer the error ourselves — or, once the backend's response is committed, cut the connection.
-     */
+    /** The attempt failed before the whole response reached the client: the balancer says what happens next. */
     @Override
     protected void onServerToProxyResponseFailure(Request request, org.eclipse.jetty.client.Request proxyRequest,
                                                   org.eclipse.jetty.client.Response serverResponse, Response response,
                                                   Callback callback, Throwable failure) {
         Exchange exchange = exchange(request);
-        Throwable clientFailure = exchange.clientFailure;
-        balancer.attemptFailed(exchange, serverResponse.getStatus(), failure, !(failure instanceof RejectedExecutionException));
-        if (response.isCommitted()) {
-            callback.failed(failure);
-            return;
-        }
-        if (clientFailure != null) {
-            // The backend only failed because we cut its request short: answer for what really happened.
-            exchange.failure = clientFailure;
-            sendError(response, callback, clientFailure instanceof ClientBody.TooLarge ? 413 : 400, exchange);
-            return;
-        }
-        Backend next = balancer.retryTarget(exchange, request.getMethod(), hasBody(request));
-        if (next != null) {
-            exchange.attempt(next);
+        Recovery next = balancer.attemptFailed(exchange, failure, response.isCommitted());
+        if (next instanceof Recovery.Retry) {
             response.reset();
             send(request, response, callback, exchange);
-            return;
+        } else if (next instanceof Recovery.Reply reply) {
+            writeError(response, callback, reply.status(), reply.message());
+        } else {
+            callback.failed(failure); // Jetty cuts the client connection
         }
-        int status = failure instanceof TimeoutException ? 504 : failure instanceof RejectedExecutionException ? 503 : 502;
-        sendError(response, callback, status, exchange);
     }
 
-    private void sendError(Response response, Callback callback, int status, Exchange exchange) {
-        sendError(response, callback, status, balancer.errorMessage(exchange, status));
-    }
-
-    /**
-     * Errors we answer ourselves get a JSON body. Written here rather than beside the servlet's in ErrorResponses:
-     * that class is loaded in the WAR, where Jetty's server API (this method's types) is absent.
-     */
-    private static void sendError(Response response, Callback callback, int status, String message) {
+    /** Errors we answer ourselves get a JSON body. */
+    private static void writeError(Response response, Callback callback, int status, String message) {
         response.reset();
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
-        HttpField extra = ErrorResponses.headerFor(status);
+        HttpField extra = ErrorBody.headerFor(status);
         if (extra != null) {
             headers.put(extra);
         }
-        byte[] body = ErrorResponses.body(message);
+        byte[] body = ErrorBody.of(message);
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static Exchange exchange(Request request) {
-        return (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+        return (Exchange) request.getAttribute(EXCHANGE);
     }
 
     /** Streams the backend's response to the client, keeping the exchange's bookkeeping. */
@@ -252,7 +223,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverResponse) {
-            exchange.responseBegan = true;
+            exchange.responseBegan(serverResponse.getStatus());
             super.onBegin(serverResponse);
         }
 
@@ -265,30 +236,27 @@ public final class BalancingProxyHandler extends ProxyHandler {
                     toClient.add(field);
                 }
             }
-            StickySessions sticky = balancer.sticky();
-            if (sticky != null) {
-                String cookie = sticky.setCookie(new CoreClientRequest(request), exchange.backend(), "/", request.isSecure());
-                if (cookie != null) {
-                    toClient.add(HttpHeader.SET_COOKIE, cookie);
-                }
+            String cookie = balancer.stickyCookie(exchange, "/", request.isSecure());
+            if (cookie != null) {
+                toClient.add(HttpHeader.SET_COOKIE, cookie);
             }
         }
 
         @Override
         public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk, Runnable demander) {
-            exchange.responseBytes += chunk.remaining();
+            exchange.responseBytes(chunk.remaining());
             super.onContent(serverResponse, chunk, demander);
         }
     }
 
     /** Reports the finished request to the admin telemetry and access log, whatever its outcome. */
     private final class Reported extends Callback.Nested {
-        private final ClientRequest client;
+        private final CoreClientRequest client;
         private final Response response;
         private final Exchange exchange;
         private final long startNanos = System.nanoTime();
 
-        Reported(ClientRequest client, Response response, Exchange exchange, Callback callback) {
+        Reported(CoreClientRequest client, Response response, Exchange exchange, Callback callback) {
             super(callback);
             this.client = client;
             this.response = response;
@@ -308,10 +276,8 @@ public final class BalancingProxyHandler extends ProxyHandler {
         }
 
         private void report() {
-            long bytes = exchange != null && exchange.responseBytes > 0 ? exchange.responseBytes
-                    : Math.max(0, response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
-            balancer.admin().requestEnded(client, response.getStatus(), exchange == null ? null : exchange.backend().id(),
-                    bytes, System.nanoTime() - startNanos, exchange == null ? 0 : exchange.retries());
+            balancer.requestEnded(client, response.getStatus(), exchange,
+                    response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH), System.nanoTime() - startNanos);
         }
     }
 }

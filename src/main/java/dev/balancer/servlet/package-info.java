@@ -1,0 +1,13 @@
+/**
+ * The WAR's front end: {@link dev.balancer.servlet.BalancingProxyServlet}, a Jetty {@code AsyncProxyServlet} that
+ * moves bytes between the servlet container's client connection and Jetty's HTTP client, configured from
+ * init-params, context-params, system properties and the environment, and executing the core's decisions.
+ *
+ * <p>Depends on the core and its parts, the servlet API and Jetty's client; never on {@code handler} or
+ * {@code standalone} (neither is in the WAR).
+ *
+ * <p>Threads: the container's request threads run {@code service}; the client's threads (the container's pool in
+ * Jetty, an own pool in Tomcat) run the response side. Per-request state lives in the {@code Exchange}, found
+ * through a request attribute.
+ */
+package dev.balancer.servlet;
