@@ -39,10 +39,11 @@ class PackagingIT {
                 .anyMatch(l -> l.contains("slf4j-jdk14"));
         assertThat(libs).anyMatch(l -> l.contains("prometheus-metrics-core"))
                 .anyMatch(l -> l.contains("prometheus-metrics-exposition-textformats"));
-        assertThat(entries(WAR)).contains("WEB-INF/web.xml", "WEB-INF/classes/dev/balancer/BalancingProxyServlet.class",
+        assertThat(entries(WAR)).contains("WEB-INF/web.xml", "WEB-INF/classes/dev/balancer/servlet/BalancingProxyServlet.class",
                         "WEB-INF/classes/dev/balancer/admin/index.html", "WEB-INF/classes/dev/balancer/admin/page.js",
                         "WEB-INF/classes/dev/balancer/admin/page.css")
-                .noneMatch(e -> e.startsWith("WEB-INF/classes/dev/balancer/standalone/"));
+                .noneMatch(e -> e.startsWith("WEB-INF/classes/dev/balancer/standalone/"))
+                .noneMatch(e -> e.startsWith("WEB-INF/classes/dev/balancer/handler/"));
     }
 
     @Test
