@@ -279,11 +279,16 @@ public final class Balancer {
         return reply(exchange, failure instanceof TimeoutException ? 504 : ourLimit ? 503 : 502);
     }
 
-    /** The exchange is over, whatever its outcome: it no longer holds up a graceful stop. Once only. */
-    public void exchangeEnded(Exchange exchange) {
-        if (exchange.end()) {
-            drain.ended();
+    /**
+     * The exchange is over, whatever its outcome: it no longer holds up a graceful stop. Counted once, however
+     * many ways the front end learns of the end; returns true that first time only.
+     */
+    public boolean exchangeEnded(Exchange exchange) {
+        if (!exchange.end()) {
+            return false;
         }
+        drain.ended();
+        return true;
     }
 
     /**
@@ -293,9 +298,12 @@ public final class Balancer {
      * @param contentLength the Content-Length of what the client got, -1 when unknown
      */
     public void requestEnded(ClientRequest request, int status, Exchange exchange, long contentLength, long durationNanos) {
-        admin.requestEnded(request, status, exchange == null ? null : exchange.backend().id(),
-                exchange == null ? Math.max(0, contentLength) : exchange.bytesSent(contentLength), durationNanos,
-                exchange == null ? 0 : exchange.retries());
+        if (exchange == null) {
+            admin.requestEnded(request, status, null, Math.max(0, contentLength), durationNanos, 0, false);
+        } else {
+            admin.requestEnded(request, status, exchange.backend().id(), exchange.bytesSent(contentLength), durationNanos,
+                    exchange.retries(), exchange.clientAborted());
+        }
     }
 
     /**

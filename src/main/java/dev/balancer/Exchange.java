@@ -79,8 +79,12 @@ public final class Exchange {
         }
     }
 
-    public boolean clientFailed() {
-        return clientFailure != null;
+    /**
+     * The client went away (mid-upload or mid-download) or broke its body: a client abort, never the backend's
+     * fault. A body over the limit is the client's fault too, but answered 413, not an abort.
+     */
+    public boolean clientAborted() {
+        return clientFailure != null && !(clientFailure instanceof BodyTooLarge);
     }
 
     /** {@code length} more bytes of the backend's response body went to the client. */

@@ -72,16 +72,18 @@ public final class Admin {
      * @param backend the backend that answered last, or null when none was tried
      * @param bytes   response body bytes sent to the client
      * @param retries attempts after the first
+     * @param clientAborted the client went away before the exchange was over (counted apart, never against a backend)
      */
-    public void requestEnded(ClientRequest request, int status, String backend, long bytes, long durationNanos, int retries) {
+    public void requestEnded(ClientRequest request, int status, String backend, long bytes, long durationNanos, int retries,
+                             boolean clientAborted) {
         if (metrics != null) {
-            metrics.requestEnded(status, retries);
+            metrics.requestEnded(status, retries, clientAborted);
         }
         if (accessLog) {
             String query = request.query();
             String uri = query == null ? request.path() : request.path() + "?" + query;
             AccessLog.log(HashKey.clientIp(request, trustForwardedFor), request.method(), uri, status, backend, bytes,
-                    durationNanos, retries);
+                    durationNanos, retries, clientAborted);
         }
     }
 }

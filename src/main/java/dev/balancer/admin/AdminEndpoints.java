@@ -3,6 +3,7 @@ package dev.balancer.admin;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
+import dev.balancer.backend.PoolSnapshot;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -122,9 +123,14 @@ final class AdminEndpoints {
         // The pool logs the transition; this line says who asked for it.
         LOG.info("[{}] {} of backend {} requested from {}{}", pool.name(), action, id, request.getRemoteAddr(),
                 changed ? "" : " (no change)");
-        PoolStatus.BackendReport report = PoolStatus.BackendReport.of(pool.snapshot(), backend, telemetry.stats(backend),
-                telemetry.nanoTime());
-        send(request, response, 200, "application/json", report.toJson());
+        PoolSnapshot after = pool.snapshot();
+        BackendStats stats = telemetry.stats(backend);
+        if (after.state(backend) == null || stats == null) {
+            error(request, response, 404, "no backend " + id + " (it left the pool)"); // discovery removed it meanwhile
+            return;
+        }
+        send(request, response, 200, "application/json",
+                PoolStatus.BackendReport.of(after, backend, stats, telemetry.nanoTime()).toJson());
     }
 
     /** Answers 401/403 and returns false unless the client may use the guarded endpoints. */

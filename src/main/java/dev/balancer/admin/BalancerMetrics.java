@@ -34,6 +34,7 @@ final class BalancerMetrics {
     private final Histogram probeDuration;
     private final ClassCounters requests;
     private final CounterDataPoint retries;
+    private final CounterDataPoint clientAborts;
 
     BalancerMetrics(String pool, Supplier<PoolSnapshot> snapshot) {
         Labels poolLabel = Labels.of("pool", pool);
@@ -45,6 +46,11 @@ final class BalancerMetrics {
         retries = Counter.builder()
                 .name("balancer_retries_total")
                 .help("Requests sent again to another backend after an attempt failed")
+                .constLabels(poolLabel).withoutExemplars()
+                .register(registry).labelValues();
+        clientAborts = Counter.builder()
+                .name("balancer_client_aborts_total")
+                .help("Requests whose client went away before the exchange was over (never counted against a backend)")
                 .constLabels(poolLabel).withoutExemplars()
                 .register(registry).labelValues();
         backendRequests = Counter.builder()
@@ -121,10 +127,13 @@ final class BalancerMetrics {
         probeDuration.removeIf(labels -> labels.get(0).equals(id));
     }
 
-    void requestEnded(int status, int retried) {
+    void requestEnded(int status, int retried, boolean clientAborted) {
         requests.count(status);
         if (retried > 0) {
             retries.inc(retried);
+        }
+        if (clientAborted) {
+            clientAborts.inc();
         }
     }
 

@@ -21,6 +21,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The runnable jar's front end: the same balancing core as the WAR's servlet, on Jetty's core {@link ProxyHandler}
@@ -242,10 +243,22 @@ public final class BalancingProxyHandler extends ProxyHandler {
             }
         }
 
+        /**
+         * Like Jetty's, which aborts the backend exchange when a write to the client fails, but the failure is first
+         * recorded as the client's: a cancelled download must not count against the backend.
+         */
         @Override
         public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk, Runnable demander) {
             exchange.responseBytes(chunk.remaining());
-            super.onContent(serverResponse, chunk, demander);
+            chunk.retain();
+            response.write(false, chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+                chunk.release();
+                demander.run();
+            }, failure -> {
+                chunk.release();
+                exchange.clientFailed(failure);
+                serverResponse.abort(failure);
+            }));
         }
     }
 

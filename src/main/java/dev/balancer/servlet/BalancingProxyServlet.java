@@ -49,7 +49,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
     /** Tells the balancer when a proxied request is over, whatever the outcome. */
-    private final AsyncCompletion exchangeEnd = event -> end(exchange((HttpServletRequest) event.getSuppliedRequest()));
+    private final AsyncCompletion exchangeEnd = event -> end((HttpServletRequest) event.getSuppliedRequest(),
+            (HttpServletResponse) event.getSuppliedResponse());
 
     /** For servlet containers: configuration comes from init-params and the other sources. */
     public BalancingProxyServlet() {}
@@ -270,7 +271,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             proxyRequest.onRequestBegin(begun -> exchange.requestSent());
         }
         if (exchange.retries() == 0) {
-            clientRequest.getAsyncContext().addListener(exchangeEnd);
+            clientRequest.getAsyncContext().addListener(exchangeEnd, clientRequest, proxyResponse);
         }
         balancer.attemptStarted(exchange);
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
@@ -299,11 +300,31 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
     }
 
+    /** A write to the client that fails, at once or later, is the client's failure: it went away. */
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
                                      byte[] buffer, int offset, int length, Callback callback) {
-        exchange(request).responseBytes(length);
-        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
+        Exchange exchange = exchange(request);
+        exchange.responseBytes(length);
+        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, new Callback.Nested(callback) {
+            @Override
+            public void failed(Throwable failure) {
+                exchange.clientFailed(failure);
+                super.failed(failure);
+            }
+        });
+    }
+
+    @Override
+    protected StreamWriter newWriteListener(HttpServletRequest request, Response proxyResponse) {
+        Exchange exchange = exchange(request);
+        return new StreamWriter(request, proxyResponse) {
+            @Override
+            public void onError(Throwable failure) {
+                exchange.clientFailed(failure);
+                super.onError(failure);
+            }
+        };
     }
 
     @Override
@@ -334,15 +355,19 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             replyError(clientRequest, proxyResponse, reply);
         } else {
             // Jetty cuts the client connection, after which the async cycle's onComplete never comes.
-            end(exchange);
+            end(clientRequest, proxyResponse);
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
         }
     }
 
-    /** The exchange is over for the balancer's graceful stop; the balancer counts it once, whichever way it ended. */
-    private void end(Exchange exchange) {
-        if (exchange != null) {
-            balancer.exchangeEnded(exchange);
+    /**
+     * The exchange is over: the balancer's graceful stop no longer waits for it, and telemetry and the access log
+     * learn how it ended. Once only, whichever way the end was learnt (completion, or a cut after commit).
+     */
+    private void end(HttpServletRequest request, HttpServletResponse response) {
+        Exchange exchange = exchange(request);
+        if (exchange != null && balancer.exchangeEnded(exchange) && requestEnd != null) {
+            requestEnd.ended(request, response, exchange.startNanos());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.balancer.backend.Backend;
+import dev.balancer.config.BackendSpec;
 import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
@@ -162,6 +163,19 @@ class StatusEndpointTest {
         assertThat(admin.status().at("/requests/2xx").asLong()).isEqualTo(6);
         assertThat(admin.metrics().value("balancer_backend_ejections_total", Map.of("backend", aId))).isEqualTo(1);
         assertThat(admin.metrics().value("balancer_retries_total", Map.of())).isEqualTo(2);
+    }
+
+    /** Discovery may remove a backend while an operator drains it: that is "no such backend", not a server error. */
+    @Test
+    void drainingABackendThatLeavesThePoolMeanwhileAnswers404() throws Exception {
+        TestBackend a = servers.keep(new TestBackend("a"));
+        TestBackend b = servers.keep(new TestBackend("b"));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", a.url() + "," + b.url())));
+        // Transition listeners run on the thread that made the change: the backend is gone before the report is built.
+        balancer.pool().onTransition(transition -> balancer.pool().updateMembers(List.of(BackendSpec.parse(b.url()))));
+        HttpResponse<String> drained = new AdminClient(balancer.url() + "/_balancer").post("/backends/" + id(a) + "/drain");
+        assertThat(drained.statusCode()).isEqualTo(404);
+        assertThat(drained.body()).contains("no backend " + id(a));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.balancer.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBalancer;
@@ -96,6 +98,17 @@ class BrokenBackendTest {
         long start = System.nanoTime();
         balancer.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdownTimeout is 30 s").isLessThan(Duration.ofSeconds(10));
+    }
+
+    /** Metrics and the access log hear of a cut response too (the servlet used to wait for a completion that never came). */
+    @Test
+    void aResponseCutAfterCommitIsCounted() throws Exception {
+        Http.RawAnswer answer = Http.rawExchange(balancer.port(), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n", 5000);
+        assertThat(answer.closed()).isTrue();
+        AdminClient admin = new AdminClient(balancer.url() + "/_balancer");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> admin.metrics().value("balancer_requests_total", Map.of("code", "2xx")) == 1);
+        assertThat(admin.metrics().value("balancer_client_aborts_total", Map.of())).isZero();
     }
 
     @Test

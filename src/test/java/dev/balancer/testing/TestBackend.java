@@ -177,6 +177,10 @@ public final class TestBackend implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (path.startsWith("/bytes/")) {
+                streamBytes(Long.parseLong(path.substring("/bytes/".length())), response);
+                return;
+            }
             String body;
             if (path.equals("/sha256")) {
                 body = sha256(request.getInputStream());
@@ -202,6 +206,19 @@ public final class TestBackend implements AutoCloseable {
             response.setContentType("text/plain");
             response.setHeader("X-Backend", name);
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A download of {@code n} bytes in 8 KiB writes, as a file server would send it. */
+        private void streamBytes(long n, HttpServletResponse response) throws java.io.IOException {
+            requests.incrementAndGet();
+            response.setContentType("application/octet-stream");
+            response.setContentLengthLong(n);
+            byte[] chunk = new byte[8192];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            var out = response.getOutputStream();
+            for (long left = n; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
         }
 
         private String sha256(InputStream in) throws java.io.IOException {
