@@ -1,6 +1,5 @@
 package dev.balancer.strategy;
 
-import dev.balancer.backend.Backend;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,28 +8,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole cycle (sum of weights, reduced by their gcd) is computed once when the picker is built, so a pick is one
  * atomic increment and two array reads: no lock, no allocation, no CAS retry loop.
  */
-final class RoundRobinPicker implements Picker {
-    private final Backend[] backends;
+final class RoundRobinPicker<E extends Endpoint> implements Picker<E> {
+    private final E[] endpoints;
     private final int[] cycle;
     private final AtomicInteger next = new AtomicInteger();
 
-    RoundRobinPicker(List<Backend> list) {
-        this.backends = list.toArray(Backend[]::new);
-        this.cycle = smoothCycle(backends);
+    RoundRobinPicker(List<E> list) {
+        this.endpoints = Endpoints.array(list);
+        this.cycle = smoothCycle(endpoints);
     }
 
     @Override
-    public Backend pick(ClientRequest request) {
+    public E pick(ClientRequest request) {
         int turn = next.getAndIncrement() & Integer.MAX_VALUE;
-        return backends[cycle == null ? turn % backends.length : cycle[turn % cycle.length]];
+        return endpoints[cycle == null ? turn % endpoints.length : cycle[turn % cycle.length]];
     }
 
-    /** The order nginx's smooth weighted round robin visits backends in over one cycle; null when all weights are equal. */
-    static int[] smoothCycle(Backend[] backends) {
-        int[] weights = new int[backends.length];
+    /** The order nginx's smooth weighted round robin visits endpoints in over one cycle; null when all weights are equal. */
+    static int[] smoothCycle(Endpoint[] endpoints) {
+        int[] weights = new int[endpoints.length];
         int gcd = 0;
-        for (int i = 0; i < backends.length; i++) {
-            weights[i] = backends[i].effectiveWeight();
+        for (int i = 0; i < endpoints.length; i++) {
+            weights[i] = endpoints[i].effectiveWeight();
             gcd = gcd(gcd, weights[i]);
         }
         long total = 0;
@@ -38,7 +37,7 @@ final class RoundRobinPicker implements Picker {
             weights[i] /= gcd;
             total += weights[i];
         }
-        if (total == backends.length) {
+        if (total == endpoints.length) {
             return null;
         }
         int[] cycle = new int[(int) total];
