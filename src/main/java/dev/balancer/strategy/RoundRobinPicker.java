@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RoundRobinPicker<E extends Endpoint> implements Picker<E> {
     private final E[] endpoints;
     private final int[] cycle;
-    private final AtomicInteger next = new AtomicInteger();
+    /** The strategy's turn counter, shared by every picker it builds, so a rebuild continues the rotation. */
+    private final AtomicInteger next;
 
-    RoundRobinPicker(List<E> list) {
+    RoundRobinPicker(List<E> list, AtomicInteger next) {
         this.endpoints = Endpoints.array(list);
         this.cycle = smoothCycle(endpoints);
+        this.next = next;
     }
 
     @Override

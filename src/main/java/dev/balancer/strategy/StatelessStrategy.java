@@ -5,12 +5,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The built-ins that keep nothing between pickers, so one instance of each serves every pool. */
 enum StatelessStrategy implements Strategy {
-    ROUND_ROBIN {
-        @Override
-        public <E extends Endpoint> Picker<E> newPicker(List<E> endpoints) {
-            return new RoundRobinPicker<>(endpoints);
-        }
-    },
     RANDOM {
         @Override
         public <E extends Endpoint> Picker<E> newPicker(List<E> endpoints) {

@@ -9,8 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * available endpoints or their weights change (health transitions, ejections, every slow-start step), never per
  * request, so a picker can precompute whatever makes picking cheap.
  *
- * <p>An instance serves one pool, and may keep state across the pickers it builds: least latency keeps what it
- * learnt. The pool
+ * <p>An instance serves one pool, and may keep state across the pickers it builds: round robin keeps its position, so
+ * a rebuild does not send the next request back to the first backend; least latency keeps what it learnt. The pool
  * calls {@link #newPicker} one change at a time (its writers serialise), while pickers pick on any thread.
  *
  * <p>Learning is optional: the pool reports every finished attempt to {@link #attemptEnded}, which does nothing
@@ -37,9 +37,12 @@ public interface Strategy {
      */
     default void attemptEnded(Endpoint endpoint, int status, long durationNanos, Throwable failure) {}
 
-    /** Smooth weighted round robin, nginx's algorithm: weights 5,1,1 give a a b a c a a. */
+    /**
+     * Smooth weighted round robin, nginx's algorithm: weights 5,1,1 give a a b a c a a. Each instance starts at a
+     * random point of the rotation, so balancer replicas do not send their first requests to the same backend.
+     */
     static Strategy roundRobin() {
-        return StatelessStrategy.ROUND_ROBIN;
+        return new RoundRobinStrategy(ThreadLocalRandom.current());
     }
 
     /** Weighted random choice. */

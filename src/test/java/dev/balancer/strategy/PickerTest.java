@@ -22,6 +22,11 @@ class PickerTest {
         return TestEndpoint.endpoints(weights);
     }
 
+    /** Round robin starting at the first backend, as nginx does; the default starts at a random one. */
+    static Strategy roundRobinFromTheStart() {
+        return new RoundRobinStrategy(() -> 0L);
+    }
+
     static String sequence(Picker<TestEndpoint> picker, List<TestEndpoint> backends, int n) {
         return IntStream.range(0, n)
                 .mapToObj(i -> String.valueOf((char) ('a' + backends.indexOf(picker.pick(null)))))
@@ -31,13 +36,13 @@ class PickerTest {
     @Test
     void smoothWeightedRoundRobinInterleavesLikeNginx() {
         List<TestEndpoint> backends = backends(5, 1, 1);
-        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 14)).isEqualTo("aabacaa" + "aabacaa");
+        assertThat(sequence(roundRobinFromTheStart().newPicker(backends), backends, 14)).isEqualTo("aabacaa" + "aabacaa");
     }
 
     @Test
     void roundRobinReducesWeightsByTheirGcd() {
         List<TestEndpoint> backends = backends(200, 100);
-        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 6)).isEqualTo("abaaba");
+        assertThat(sequence(roundRobinFromTheStart().newPicker(backends), backends, 6)).isEqualTo("abaaba");
     }
 
     @Test
