@@ -9,7 +9,6 @@ import dev.balancer.config.BalancerConfig;
 import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.ClientRequest;
-import dev.balancer.strategy.StrategyRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class Balancer {
     public Balancer(String name, BalancerConfig config, ClassLoader loader) {
         this.name = name;
         this.config = config;
-        this.pool = new BackendPool(name, StrategyRegistry.load(loader).create(config, loader), config.backends(), Clock.systemUTC());
+        this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.backends(), Clock.systemUTC());
         this.admin = new Admin(config, pool, drain::isShuttingDown);
         this.sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
         this.proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());

@@ -3,7 +3,6 @@ package dev.balancer.admin;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.strategy.ClientRequest;
-import dev.balancer.strategy.HashKey;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -82,7 +81,7 @@ public final class Admin {
         if (accessLog) {
             String query = request.query();
             String uri = query == null ? request.path() : request.path() + "?" + query;
-            AccessLog.log(HashKey.clientIp(request, trustForwardedFor), request.method(), uri, status, backend, bytes,
+            AccessLog.log(request.clientIp(trustForwardedFor), request.method(), uri, status, backend, bytes,
                     durationNanos, retries, clientAborted);
         }
     }

@@ -1,14 +1,16 @@
 package dev.balancer.backend;
 
 import dev.balancer.config.BackendSpec;
+import dev.balancer.strategy.Endpoint;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One backend server. Identity and configuration never change; the live numbers strategies read
- * (in-flight requests, effective weight) are updated without locks on the request path.
+ * One backend server. Identity and configuration never change; the live numbers strategies read through
+ * {@link Endpoint} (in-flight requests, effective weight) are updated without locks on the request path, and only by
+ * this package: the pool counts attempts and sets weights, so nothing else can make them disagree with it.
  */
-public final class Backend {
+public final class Backend implements Endpoint {
     private final BackendSpec spec;
     private final String id;
     private final String baseUrl;
@@ -37,6 +39,12 @@ public final class Backend {
         return baseUrl;
     }
 
+    /** The {@link #baseUrl()}: what the hash ring places this backend by, the same on every replica. */
+    @Override
+    public String key() {
+        return baseUrl;
+    }
+
     public URI url() {
         return spec.url();
     }
@@ -54,6 +62,7 @@ public final class Backend {
      * Weight strategies use when they build a picker: the configured weight, or less while slow start ramps
      * a recovered backend up. Never below 1.
      */
+    @Override
     public int effectiveWeight() {
         return effectiveWeight;
     }
@@ -67,7 +76,7 @@ public final class Backend {
         return lastProbe;
     }
 
-    public void lastProbe(ProbeResult result) {
+    void lastProbe(ProbeResult result) {
         this.lastProbe = result;
     }
 
@@ -76,15 +85,16 @@ public final class Backend {
     }
 
     /** Requests sent to this backend and not yet completed. */
+    @Override
     public int inFlight() {
         return inFlight;
     }
 
-    public void requestStarted() {
+    void requestStarted() {
         IN_FLIGHT.incrementAndGet(this);
     }
 
-    public void requestEnded() {
+    void requestEnded() {
         IN_FLIGHT.decrementAndGet(this);
     }
 

@@ -32,13 +32,14 @@ public final class BackendPool {
     private final List<ProbeObserver> probeObservers = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
+    /**
+     * @param strategy this pool's own instance: it may keep state across the pickers it builds here, and it hears
+     *                 every attempt ({@link Strategy#attemptEnded})
+     */
     public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
         this.name = name;
         this.strategy = strategy;
         this.clock = clock;
-        if (strategy instanceof AttemptObserver learner) {
-            observers.add(learner); // e.g. least-latency, which measures every attempt
-        }
         for (BackendSpec spec : specs) {
             states.put(new Backend(spec), initialState(spec));
         }
@@ -77,9 +78,13 @@ public final class BackendPool {
         backend.requestStarted();
     }
 
-    /** The request path reports an attempt as ended: in-flight goes down and every observer learns the outcome. */
+    /**
+     * The request path reports an attempt as ended: in-flight goes down, the strategy learns the outcome (least-latency
+     * measures every attempt; the others ignore it), then every observer.
+     */
     public void attemptEnded(Backend backend, int status, long durationNanos, Throwable failure) {
         backend.requestEnded();
+        strategy.attemptEnded(backend, status, durationNanos, failure);
         for (AttemptObserver observer : observers) {
             observer.attemptEnded(backend, status, durationNanos, failure);
         }

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param available backends that may be picked: healthy primaries, or healthy backups while no primary is
  * @param picker    the strategy's picker over {@code available}
  */
-public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker picker) {
+public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker<Backend> picker) {
 
     /** The chosen backend, or null when none is available. */
     public Backend pick(ClientRequest request) {

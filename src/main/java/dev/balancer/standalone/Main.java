@@ -1,11 +1,11 @@
 package dev.balancer.standalone;
 
+import dev.balancer.ConfiguredStrategy;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.discovery.JvmDnsCache;
-import dev.balancer.strategy.StrategyRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -86,7 +86,7 @@ public final class Main {
         }
         BalancerConfig config = BalancerConfig.from(sources);
         ClassLoader loader = Main.class.getClassLoader();
-        StrategyRegistry.load(loader).create(config, loader);
+        ConfiguredStrategy.create(config, loader);
         return config;
     }
 

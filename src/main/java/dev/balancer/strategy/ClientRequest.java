@@ -21,4 +21,19 @@ public interface ClientRequest {
 
     /** The address of the peer that connected to us (not X-Forwarded-For). */
     String remoteAddress();
+
+    /**
+     * The client's address: the peer's, or the first X-Forwarded-For entry when that header is trusted (a proxy in
+     * front of Balancer sets it). Hashing on {@code client-ip} and the access log both name the client by it.
+     */
+    default String clientIp(boolean trustForwardedFor) {
+        if (trustForwardedFor) {
+            String forwarded = header("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                int comma = forwarded.indexOf(',');
+                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+            }
+        }
+        return remoteAddress();
+    }
 }

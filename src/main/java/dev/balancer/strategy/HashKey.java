@@ -1,8 +1,5 @@
 package dev.balancer.strategy;
 
-import dev.balancer.config.ConfigException;
-import dev.balancer.config.ConfigKey;
-
 /**
  * The part of a request that {@code strategy=hash} hashes on ({@code hashOn}).
  *
@@ -14,6 +11,7 @@ public record HashKey(Source source, String name, boolean trustForwardedFor) {
 
     public enum Source { CLIENT_IP, URI, HEADER, COOKIE }
 
+    /** @throws InvalidOptionException under {@link StrategyOptions#HASH_ON} when {@code value} is none of the forms */
     public static HashKey parse(String value, boolean trustForwardedFor) {
         if ("client-ip".equals(value)) {
             return new HashKey(Source.CLIENT_IP, null, trustForwardedFor);
@@ -27,28 +25,16 @@ public record HashKey(Source source, String name, boolean trustForwardedFor) {
         if (value != null && value.startsWith("cookie:") && value.length() > 7) {
             return new HashKey(Source.COOKIE, value.substring(7), trustForwardedFor);
         }
-        throw new ConfigException(ConfigKey.HASH_ON.key(), value, "one of client-ip, uri, header:NAME, cookie:NAME");
+        throw new InvalidOptionException(StrategyOptions.HASH_ON, value, "one of client-ip, uri, header:NAME, cookie:NAME");
     }
 
     /** The key of this request, or null when it has none (no such header or cookie). */
     public String of(ClientRequest request) {
         return switch (source) {
-            case CLIENT_IP -> clientIp(request, trustForwardedFor);
+            case CLIENT_IP -> request.clientIp(trustForwardedFor);
             case URI -> request.path();
             case HEADER -> request.header(name);
             case COOKIE -> request.cookie(name);
         };
-    }
-
-    /** The client's address: the peer's, or the first X-Forwarded-For entry when that header is trusted. */
-    public static String clientIp(ClientRequest request, boolean trustForwardedFor) {
-        if (trustForwardedFor) {
-            String forwarded = request.header("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                int comma = forwarded.indexOf(',');
-                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-            }
-        }
-        return request.remoteAddress();
     }
 }

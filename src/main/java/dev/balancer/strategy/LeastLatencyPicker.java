@@ -1,6 +1,5 @@
 package dev.balancer.strategy;
 
-import dev.balancer.backend.Backend;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -10,7 +9,7 @@ import java.util.random.RandomGenerator;
  * unit of weight (Finagle's and Linkerd's cost). The in-flight factor makes the fastest backend lose its edge as its
  * queue grows, so it is not herded onto.
  */
-final class LeastLatencyPicker extends TwoChoicesPicker {
+final class LeastLatencyPicker<E extends Endpoint> extends TwoChoicesPicker<E> {
     /**
      * Cost of each request in flight to a backend with no measured latency yet: more than any measured cost, so such
      * a backend gets one request at a time until its first answer instead of a flood while it warms up.
@@ -20,7 +19,7 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
     private final PeakEwma[] latencies;
 
     /** @param latencies the estimate of each backend, in the same order as {@code list} */
-    LeastLatencyPicker(List<Backend> list, PeakEwma[] latencies, Supplier<? extends RandomGenerator> random) {
+    LeastLatencyPicker(List<E> list, PeakEwma[] latencies, Supplier<? extends RandomGenerator> random) {
         super(list, random);
         this.latencies = latencies;
     }
@@ -33,8 +32,8 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
     boolean better(int candidate, int incumbent) {
         double candidateKey = latencies[candidate].fadeKey();
         double incumbentKey = latencies[incumbent].fadeKey();
-        Backend c = backends[candidate];
-        Backend i = backends[incumbent];
+        Endpoint c = endpoints[candidate];
+        Endpoint i = endpoints[incumbent];
         if (Double.isNaN(candidateKey) || Double.isNaN(incumbentKey)) {
             return unmeasuredCost(c, candidateKey) < unmeasuredCost(i, incumbentKey);
         }
@@ -51,12 +50,12 @@ final class LeastLatencyPicker extends TwoChoicesPicker {
         return Math.exp(logRatio) * candidateQueue < incumbentQueue;
     }
 
-    private static double queueFactor(Backend backend) {
+    private static double queueFactor(Endpoint backend) {
         return (backend.inFlight() + 1.0) / backend.effectiveWeight();
     }
 
     /** A measured backend costs less than any unmeasured one with a request in flight, more than an idle one. */
-    private static double unmeasuredCost(Backend backend, double key) {
+    private static double unmeasuredCost(Endpoint backend, double key) {
         return Double.isNaN(key) ? UNMEASURED_PENALTY * backend.inFlight() : queueFactor(backend);
     }
 }

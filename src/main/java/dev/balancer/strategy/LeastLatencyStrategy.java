@@ -1,7 +1,5 @@
 package dev.balancer.strategy;
 
-import dev.balancer.backend.AttemptObserver;
-import dev.balancer.backend.Backend;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +12,8 @@ import java.util.random.RandomGenerator;
 /**
  * Least latency: power of two choices by peak-EWMA latency × (in-flight + 1), as in Finagle and Linkerd.
  *
- * <p>Unlike the other strategies this one learns, so it holds state across pickers and belongs to one pool: the pool
- * registers it as an {@link AttemptObserver}, and every finished attempt feeds the latency estimate of its backend.
+ * <p>This strategy learns, so it holds state across pickers and belongs to one pool: the pool
+ * reports every finished attempt to {@link #attemptEnded}, which feeds the latency estimate of its endpoint.
  * The estimates live here, not in a picker, because the pool builds a new picker on every availability change and
  * what was learnt must survive that. A picker only holds the estimates of its backends in an array, so picking never
  * looks anything up.
@@ -23,12 +21,12 @@ import java.util.random.RandomGenerator;
  * <p>A backend that joins the available set (new, or recovered from ejection or ill health) starts at the median of
  * the others' estimates: at zero it would look fastest and be flooded, at the maximum it would starve.
  */
-final class LeastLatencyStrategy implements Strategy, AttemptObserver {
+final class LeastLatencyStrategy implements Strategy {
     private final double tauNanos;
     private final LongSupplier nanoClock;
     private final Supplier<? extends RandomGenerator> random;
     /** The estimates of the currently available backends; dropped when one leaves, so nothing piles up. */
-    private final Map<Backend, PeakEwma> latencies = new ConcurrentHashMap<>();
+    private final Map<Endpoint, PeakEwma> latencies = new ConcurrentHashMap<>();
 
     /**
      * @param tauNanos  decay time constant of the estimates ({@code latencyDecay})
@@ -46,7 +44,7 @@ final class LeastLatencyStrategy implements Strategy, AttemptObserver {
 
     /** Called by the pool, one change at a time; synchronized all the same, as it compares and replaces state. */
     @Override
-    public synchronized Picker newPicker(List<Backend> backends) {
+    public synchronized <E extends Endpoint> Picker<E> newPicker(List<E> backends) {
         long now = nanoClock.getAsLong();
         latencies.keySet().retainAll(new HashSet<>(backends));
         double median = median(now);
@@ -54,7 +52,7 @@ final class LeastLatencyStrategy implements Strategy, AttemptObserver {
         for (int i = 0; i < estimates.length; i++) {
             estimates[i] = latencies.computeIfAbsent(backends.get(i), joined -> new PeakEwma(tauNanos, median, now));
         }
-        return new LeastLatencyPicker(backends, estimates, random);
+        return new LeastLatencyPicker<>(backends, estimates, random);
     }
 
     /**
@@ -62,7 +60,7 @@ final class LeastLatencyStrategy implements Strategy, AttemptObserver {
      * current estimate, or its own duration if longer: failing fast must not make a backend look fast.
      */
     @Override
-    public void attemptEnded(Backend backend, int status, long durationNanos, Throwable failure) {
+    public void attemptEnded(Endpoint backend, int status, long durationNanos, Throwable failure) {
         PeakEwma latency = latencies.get(backend);
         if (latency == null) {
             return; // no longer available: whatever it learns is dropped anyway
@@ -77,7 +75,7 @@ final class LeastLatencyStrategy implements Strategy, AttemptObserver {
     }
 
     /** The estimate of a backend now, in nanoseconds; NaN when it is unavailable or not yet measured. */
-    double latencyNanos(Backend backend) {
+    double latencyNanos(Endpoint backend) {
         PeakEwma latency = latencies.get(backend);
         return latency == null ? Double.NaN : latency.nanos(nanoClock.getAsLong());
     }

@@ -1,6 +1,5 @@
 package dev.balancer.strategy;
 
-import dev.balancer.backend.Backend;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -8,25 +7,25 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Weighted random by Vose's alias method: one uniform slot and one coin per pick, O(1) at any pool size. Each slot
- * holds its own backend with probability {@code keep[slot]} and otherwise its alias, built so that every backend's
+ * holds its own endpoint with probability {@code keep[slot]} and otherwise its alias, built so that every endpoint's
  * total share equals its weight's.
  */
-final class RandomPicker implements Picker {
-    private final Backend[] backends;
+final class RandomPicker<E extends Endpoint> implements Picker<E> {
+    private final E[] endpoints;
     private final double[] keep;
     private final int[] alias;
 
-    RandomPicker(List<Backend> list) {
+    RandomPicker(List<E> list) {
         int n = list.size();
-        this.backends = list.toArray(Backend[]::new);
+        this.endpoints = Endpoints.array(list);
         this.keep = new double[n];
         this.alias = new int[n];
-        double total = list.stream().mapToDouble(Backend::effectiveWeight).sum();
+        double total = list.stream().mapToDouble(Endpoint::effectiveWeight).sum();
         double[] scaled = new double[n];
         Deque<Integer> small = new ArrayDeque<>();
         Deque<Integer> large = new ArrayDeque<>();
         for (int i = 0; i < n; i++) {
-            scaled[i] = backends[i].effectiveWeight() * n / total;
+            scaled[i] = endpoints[i].effectiveWeight() * n / total;
             (scaled[i] < 1 ? small : large).push(i);
         }
         while (!small.isEmpty() && !large.isEmpty()) {
@@ -37,7 +36,7 @@ final class RandomPicker implements Picker {
             scaled[more] -= 1 - scaled[less];
             (scaled[more] < 1 ? small : large).push(more);
         }
-        // What is left is 1 up to rounding: those slots keep their own backend.
+        // What is left is 1 up to rounding: those slots keep their own endpoint.
         for (int i : large) {
             keep[i] = 1;
         }
@@ -47,9 +46,9 @@ final class RandomPicker implements Picker {
     }
 
     @Override
-    public Backend pick(ClientRequest request) {
+    public E pick(ClientRequest request) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        int slot = random.nextInt(backends.length);
-        return random.nextDouble() < keep[slot] ? backends[slot] : backends[alias[slot]];
+        int slot = random.nextInt(endpoints.length);
+        return random.nextDouble() < keep[slot] ? endpoints[slot] : endpoints[alias[slot]];
     }
 }

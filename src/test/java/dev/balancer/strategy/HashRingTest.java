@@ -2,9 +2,6 @@ package dev.balancer.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.balancer.backend.Backend;
-import dev.balancer.config.BackendSpec;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,19 +25,19 @@ class HashRingTest {
         }
     }
 
-    private static List<Backend> pool(SplittableRandom random, int... weights) {
-        List<Backend> list = new ArrayList<>();
+    private static List<TestEndpoint> pool(SplittableRandom random, int... weights) {
+        List<TestEndpoint> list = new ArrayList<>();
         for (int i = 0; i < weights.length; i++) {
             String url = random == null
                     ? "http://10.0.0." + (i + 1) + ":8080"
                     : "http://10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256) + ":" + random.nextInt(1024, 65536);
-            list.add(new Backend(new BackendSpec(URI.create(url), weights[i], false, false)));
+            list.add(new TestEndpoint(url, weights[i]));
         }
         return list;
     }
 
-    private static List<List<Backend>> fiveEqualBackendPools() {
-        List<List<Backend>> pools = new ArrayList<>();
+    private static List<List<TestEndpoint>> fiveEqualBackendPools() {
+        List<List<TestEndpoint>> pools = new ArrayList<>();
         pools.add(pool(null, 1, 1, 1, 1, 1));
         SplittableRandom random = new SplittableRandom(2024);
         for (int i = 0; i < 20; i++) {
@@ -49,8 +46,8 @@ class HashRingTest {
         return pools;
     }
 
-    private static Map<Backend, Integer> load(HashRingPicker ring) {
-        Map<Backend, Integer> load = new HashMap<>();
+    private static Map<TestEndpoint, Integer> load(HashRingPicker<TestEndpoint> ring) {
+        Map<TestEndpoint, Integer> load = new HashMap<>();
         for (long h : KEY_HASHES) {
             load.merge(ring.owner(h), 1, Integer::sum);
         }
@@ -59,8 +56,8 @@ class HashRingTest {
 
     @Test
     void withFiveEqualBackendsTheBusiestGetsAtMostOnePointOneTimesTheMean() {
-        for (List<Backend> pool : fiveEqualBackendPools()) {
-            Map<Backend, Integer> load = load(new HashRingPicker(pool, URI_KEY));
+        for (List<TestEndpoint> pool : fiveEqualBackendPools()) {
+            Map<TestEndpoint, Integer> load = load(new HashRingPicker<>(pool, URI_KEY));
             double mean = KEYS / 5.0;
             assertThat(load.values().stream().mapToInt(Integer::intValue).max().orElseThrow() / mean)
                     .as("max/mean over %s: %s", pool, load).isLessThanOrEqualTo(1.10);
@@ -69,15 +66,15 @@ class HashRingTest {
 
     @Test
     void removingABackendMovesOnlyItsOwnKeysAtMostOnePointOneOverN() {
-        for (List<Backend> pool : fiveEqualBackendPools()) {
-            Backend removed = pool.get(4);
-            HashRingPicker full = new HashRingPicker(pool, URI_KEY);
-            HashRingPicker rest = new HashRingPicker(pool.subList(0, 4), URI_KEY);
+        for (List<TestEndpoint> pool : fiveEqualBackendPools()) {
+            TestEndpoint removed = pool.get(4);
+            HashRingPicker<TestEndpoint> full = new HashRingPicker<>(pool, URI_KEY);
+            HashRingPicker<TestEndpoint> rest = new HashRingPicker<>(pool.subList(0, 4), URI_KEY);
             int moved = 0;
             int movedFromSurvivors = 0;
             int owned = 0;
             for (long h : KEY_HASHES) {
-                Backend before = full.owner(h);
+                TestEndpoint before = full.owner(h);
                 owned += before == removed ? 1 : 0;
                 if (before != rest.owner(h)) {
                     moved++;
@@ -95,8 +92,8 @@ class HashRingTest {
         int[] weights = {1, 2, 3, 4};
         SplittableRandom random = new SplittableRandom(7);
         for (int p = 0; p < 20; p++) {
-            List<Backend> pool = pool(p == 0 ? null : random, weights);
-            Map<Backend, Integer> load = load(new HashRingPicker(pool, URI_KEY));
+            List<TestEndpoint> pool = pool(p == 0 ? null : random, weights);
+            Map<TestEndpoint, Integer> load = load(new HashRingPicker<>(pool, URI_KEY));
             for (int i = 0; i < weights.length; i++) {
                 double expected = KEYS * weights[i] / 10.0;
                 assertThat(load.get(pool.get(i)) / expected).as("weight %d in %s: %s", weights[i], pool, load)

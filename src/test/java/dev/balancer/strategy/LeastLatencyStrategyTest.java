@@ -3,7 +3,6 @@ package dev.balancer.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.balancer.backend.Backend;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +19,12 @@ class LeastLatencyStrategyTest {
     private final SplittableRandom random = new SplittableRandom(42);
     private final LeastLatencyStrategy strategy = new LeastLatencyStrategy(TAU, clock::get, () -> random);
 
-    private void answered(Backend backend, long millis) {
+    private void answered(TestEndpoint backend, long millis) {
         strategy.attemptEnded(backend, 200, millis * MS, null);
     }
 
-    private static Map<Backend, Integer> picks(Picker picker, int n) {
-        Map<Backend, Integer> counts = new HashMap<>();
+    private static Map<TestEndpoint, Integer> picks(Picker<TestEndpoint> picker, int n) {
+        Map<TestEndpoint, Integer> counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
             counts.merge(picker.pick(null), 1, Integer::sum);
         }
@@ -34,13 +33,13 @@ class LeastLatencyStrategyTest {
 
     @Test
     void neverPicksABackend200MillisSlowerWhileTheOthersAreIdle() {
-        List<Backend> backends = PickerTest.backends(1, 1, 1);
-        Picker picker = strategy.newPicker(backends);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1, 1);
+        Picker<TestEndpoint> picker = strategy.newPicker(backends);
         answered(backends.get(0), 2);
         answered(backends.get(1), 3);
         answered(backends.get(2), 200);
 
-        Map<Backend, Integer> counts = picks(picker, 10_000);
+        Map<TestEndpoint, Integer> counts = picks(picker, 10_000);
 
         assertThat(counts.get(backends.get(2))).isNull();
         // Without load the faster of the two fast ones wins whenever drawn with it: its pairs are (a,b), (a,c) and (b,c).
@@ -49,8 +48,8 @@ class LeastLatencyStrategyTest {
 
     @Test
     void requestsInFlightMakeTheFastestLoseItsEdge() {
-        List<Backend> backends = PickerTest.backends(1, 1);
-        Picker picker = strategy.newPicker(backends);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1);
+        Picker<TestEndpoint> picker = strategy.newPicker(backends);
         answered(backends.get(0), 1);
         answered(backends.get(1), 20);
         for (int i = 0; i < 19; i++) {
@@ -63,8 +62,8 @@ class LeastLatencyStrategyTest {
 
     @Test
     void weightScalesTheCost() {
-        List<Backend> backends = PickerTest.backends(3, 1);
-        Picker picker = strategy.newPicker(backends);
+        List<TestEndpoint> backends = PickerTest.backends(3, 1);
+        Picker<TestEndpoint> picker = strategy.newPicker(backends);
         answered(backends.get(0), 10);
         answered(backends.get(1), 10);
         backends.get(0).requestStarted();
@@ -74,9 +73,9 @@ class LeastLatencyStrategyTest {
 
     @Test
     void aBackendJoiningOrRecoveringStartsAtTheMedianNotAtZero() {
-        List<Backend> backends = PickerTest.backends(1, 1, 1, 1);
-        Backend slow = backends.get(2);
-        Backend newcomer = backends.get(3);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1, 1, 1);
+        TestEndpoint slow = backends.get(2);
+        TestEndpoint newcomer = backends.get(3);
         strategy.newPicker(backends.subList(0, 3));
         answered(backends.get(0), 1);
         answered(backends.get(1), 3);
@@ -94,10 +93,10 @@ class LeastLatencyStrategyTest {
 
     @Test
     void anUnmeasuredBackendGetsOneRequestAtATimeUntilItAnswers() {
-        List<Backend> backends = PickerTest.backends(1, 1);
-        Backend measured = backends.get(0);
-        Backend unmeasured = backends.get(1);
-        Picker picker = strategy.newPicker(backends);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1);
+        TestEndpoint measured = backends.get(0);
+        TestEndpoint unmeasured = backends.get(1);
+        Picker<TestEndpoint> picker = strategy.newPicker(backends);
         answered(measured, 50);
         for (int i = 0; i < 10; i++) {
             measured.requestStarted();
@@ -111,7 +110,7 @@ class LeastLatencyStrategyTest {
 
     @Test
     void aFailureCountsAsTwiceTheEstimateSoFailingFastDoesNotLookFast() {
-        List<Backend> backends = PickerTest.backends(1);
+        List<TestEndpoint> backends = PickerTest.backends(1);
         strategy.newPicker(backends);
         answered(backends.get(0), 10);
         strategy.attemptEnded(backends.get(0), 0, MS / 10, new java.net.ConnectException("refused"));
@@ -120,9 +119,9 @@ class LeastLatencyStrategyTest {
 
     @Test
     void anAvoidedSlowBackendIsTriedAgainOnceItsEstimateHasFaded() {
-        List<Backend> backends = PickerTest.backends(1, 1, 1);
-        Backend slow = backends.get(2);
-        Picker picker = strategy.newPicker(backends);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1, 1);
+        TestEndpoint slow = backends.get(2);
+        Picker<TestEndpoint> picker = strategy.newPicker(backends);
         answered(slow, 200);
         int slowPicks = 0;
         int seconds = 0;
@@ -139,7 +138,7 @@ class LeastLatencyStrategyTest {
 
     @Test
     void attemptsOfABackendNoLongerAvailableAreIgnored() {
-        List<Backend> backends = PickerTest.backends(1, 1);
+        List<TestEndpoint> backends = PickerTest.backends(1, 1);
         strategy.newPicker(backends.subList(0, 1));
         answered(backends.get(1), 5);
         assertThat(strategy.latencyNanos(backends.get(1))).isNaN();

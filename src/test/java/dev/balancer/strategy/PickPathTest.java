@@ -2,7 +2,6 @@ package dev.balancer.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.balancer.backend.Backend;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +14,11 @@ class PickPathTest {
 
     @Test
     void picksAllocateNothing() {
-        List<Backend> backends = PickerTest.backends(3, 1, 1, 2);
+        List<TestEndpoint> backends = PickerTest.backends(3, 1, 1, 2);
         LeastLatencyStrategy leastLatency = (LeastLatencyStrategy) Strategy.leastLatency(Duration.ofSeconds(10));
-        Picker measured = leastLatency.newPicker(backends);
+        Picker<TestEndpoint> measured = leastLatency.newPicker(backends);
         backends.forEach(b -> leastLatency.attemptEnded(b, 200, 1_000_000, null));
-        for (Picker picker : List.of(Strategy.roundRobin().newPicker(backends), Strategy.random().newPicker(backends),
+        for (Picker<TestEndpoint> picker : List.of(Strategy.roundRobin().newPicker(backends), Strategy.random().newPicker(backends),
                 Strategy.leastConnections().newPicker(backends), Strategy.powerOfTwo().newPicker(backends), measured)) {
             pick(picker, 1000); // class loading and first-call bookkeeping happen here, not in the measurement
             // The least of three: a one-off allocation of the runtime (a compilation landing mid-loop) is no pick's.
@@ -34,7 +33,7 @@ class PickPathTest {
         }
     }
 
-    private static void pick(Picker picker, int n) {
+    private static void pick(Picker<?> picker, int n) {
         for (int i = 0; i < n; i++) {
             if (picker.pick(null) == null) {
                 throw new AssertionError("no pick");

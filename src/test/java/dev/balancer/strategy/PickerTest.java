@@ -2,9 +2,6 @@ package dev.balancer.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.balancer.backend.Backend;
-import dev.balancer.config.BackendSpec;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,15 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class PickerTest {
 
-    static List<Backend> backends(int... weights) {
-        List<Backend> list = new ArrayList<>();
-        for (int i = 0; i < weights.length; i++) {
-            list.add(new Backend(new BackendSpec(URI.create("http://10.0.0." + (i + 1) + ":8080"), weights[i], false, false)));
-        }
-        return list;
+    static List<TestEndpoint> backends(int... weights) {
+        return TestEndpoint.endpoints(weights);
     }
 
-    private static String sequence(Picker picker, List<Backend> backends, int n) {
+    /** Round robin starting at the first backend, as nginx does; the default starts at a random one. */
+    static Strategy roundRobinFromTheStart() {
+        return new RoundRobinStrategy(() -> 0L);
+    }
+
+    static String sequence(Picker<TestEndpoint> picker, List<TestEndpoint> backends, int n) {
         return IntStream.range(0, n)
                 .mapToObj(i -> String.valueOf((char) ('a' + backends.indexOf(picker.pick(null)))))
                 .collect(Collectors.joining());
@@ -37,22 +35,22 @@ class PickerTest {
 
     @Test
     void smoothWeightedRoundRobinInterleavesLikeNginx() {
-        List<Backend> backends = backends(5, 1, 1);
-        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 14)).isEqualTo("aabacaa" + "aabacaa");
+        List<TestEndpoint> backends = backends(5, 1, 1);
+        assertThat(sequence(roundRobinFromTheStart().newPicker(backends), backends, 14)).isEqualTo("aabacaa" + "aabacaa");
     }
 
     @Test
     void roundRobinReducesWeightsByTheirGcd() {
-        List<Backend> backends = backends(200, 100);
-        assertThat(sequence(Strategy.roundRobin().newPicker(backends), backends, 6)).isEqualTo("abaaba");
+        List<TestEndpoint> backends = backends(200, 100);
+        assertThat(sequence(roundRobinFromTheStart().newPicker(backends), backends, 6)).isEqualTo("abaaba");
     }
 
     @Test
     void roundRobinSharesTenThousandConcurrentPicksWithinOnePercentAlsoWithWeights() throws Exception {
         for (int[] weights : List.of(new int[] {1, 1, 1}, new int[] {5, 3, 2, 1})) {
-            List<Backend> backends = backends(weights);
-            Picker picker = Strategy.roundRobin().newPicker(backends);
-            Map<Backend, Integer> counts = new ConcurrentHashMap<>();
+            List<TestEndpoint> backends = backends(weights);
+            Picker<TestEndpoint> picker = Strategy.roundRobin().newPicker(backends);
+            Map<TestEndpoint, Integer> counts = new ConcurrentHashMap<>();
             // Four threads at once: the shared turn counter must neither lose nor repeat a turn.
             ExecutorService threads = Executors.newFixedThreadPool(4);
             try {
@@ -80,8 +78,8 @@ class PickerTest {
 
     @Test
     void weightedRandomFollowsWeights() {
-        List<Backend> backends = backends(3, 1);
-        Picker picker = Strategy.random().newPicker(backends);
+        List<TestEndpoint> backends = backends(3, 1);
+        Picker<TestEndpoint> picker = Strategy.random().newPicker(backends);
         int first = 0;
         for (int i = 0; i < 40_000; i++) {
             if (picker.pick(null) == backends.get(0)) {
@@ -93,19 +91,19 @@ class PickerTest {
 
     @Test
     void leastConnectionsAvoidsTheBusyBackendAndRotatesTies() {
-        List<Backend> backends = backends(1, 1, 1);
+        List<TestEndpoint> backends = backends(1, 1, 1);
         backends.get(1).requestStarted();
-        Picker picker = Strategy.leastConnections().newPicker(backends);
+        Picker<TestEndpoint> picker = Strategy.leastConnections().newPicker(backends);
         String picks = sequence(picker, backends, 60);
         assertThat(picks).doesNotContain("b").contains("a").contains("c");
     }
 
     @Test
     void leastConnectionsSharesEvenlyAmongTiesWhateverSitsBetweenThem() {
-        List<Backend> backends = backends(1, 1, 1);
+        List<TestEndpoint> backends = backends(1, 1, 1);
         backends.get(1).requestStarted();
-        Picker picker = Strategy.leastConnections().newPicker(backends);
-        Map<Backend, Integer> counts = new HashMap<>();
+        Picker<TestEndpoint> picker = Strategy.leastConnections().newPicker(backends);
+        Map<TestEndpoint, Integer> counts = new HashMap<>();
         for (int i = 0; i < 600; i++) {
             counts.merge(picker.pick(null), 1, Integer::sum);
         }
@@ -116,7 +114,7 @@ class PickerTest {
 
     @Test
     void leastConnectionsWeighsInFlightByWeight() {
-        List<Backend> backends = backends(4, 1);
+        List<TestEndpoint> backends = backends(4, 1);
         for (int i = 0; i < 3; i++) {
             backends.get(0).requestStarted();
         }
@@ -129,13 +127,13 @@ class PickerTest {
     void leastConnectionsInALargePoolStaysAwayFromBusyBackends() {
         int[] weights = new int[200];
         java.util.Arrays.fill(weights, 1);
-        List<Backend> backends = backends(weights);
+        List<TestEndpoint> backends = backends(weights);
         for (int i = 0; i < 200; i++) {
             if (i % 2 == 0) {
                 backends.get(i).requestStarted();
             }
         }
-        Picker picker = Strategy.leastConnections().newPicker(backends);
+        Picker<TestEndpoint> picker = Strategy.leastConnections().newPicker(backends);
         for (int i = 0; i < 1000; i++) {
             assertThat(backends.indexOf(picker.pick(null)) % 2).as("an idle backend, never a busy one").isEqualTo(1);
         }
@@ -143,9 +141,9 @@ class PickerTest {
 
     @Test
     void powerOfTwoNeverPicksTheBusierOfTwo() {
-        List<Backend> backends = backends(1, 1);
+        List<TestEndpoint> backends = backends(1, 1);
         backends.get(0).requestStarted();
-        Picker picker = Strategy.powerOfTwo().newPicker(backends);
+        Picker<TestEndpoint> picker = Strategy.powerOfTwo().newPicker(backends);
         for (int i = 0; i < 100; i++) {
             assertThat(picker.pick(null)).isSameAs(backends.get(1));
         }
@@ -153,11 +151,11 @@ class PickerTest {
 
     @Test
     void hashRingDoesNotDependOnBackendOrder() {
-        List<Backend> backends = backends(1, 2, 1);
-        List<Backend> reversed = new ArrayList<>(backends);
+        List<TestEndpoint> backends = backends(1, 2, 1);
+        List<TestEndpoint> reversed = new ArrayList<>(backends);
         java.util.Collections.reverse(reversed);
-        HashRingPicker a = new HashRingPicker(backends, HashKey.parse("uri", false));
-        HashRingPicker b = new HashRingPicker(reversed, HashKey.parse("uri", false));
+        HashRingPicker<TestEndpoint> a = new HashRingPicker<>(backends, HashKey.parse("uri", false));
+        HashRingPicker<TestEndpoint> b = new HashRingPicker<>(reversed, HashKey.parse("uri", false));
         for (int i = 0; i < 10_000; i++) {
             long h = HashRingPicker.hash("key-" + i);
             assertThat(a.owner(h)).isSameAs(b.owner(h));

@@ -2,6 +2,7 @@ package dev.balancer.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.backend.Backend;
 import dev.balancer.config.BackendSpec;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
@@ -59,8 +60,8 @@ class ReplicaAgreementTest {
         two.pool().updateMembers(Stream.of(b, d, a, c).map(t -> BackendSpec.parse(t.url())).toList());
 
         // The running servlets' own pickers, asked for every key as a request carrying it would.
-        HashRingPicker ringOne = (HashRingPicker) one.pool().snapshot().picker();
-        HashRingPicker ringTwo = (HashRingPicker) two.pool().snapshot().picker();
+        HashRingPicker<Backend> ringOne = (HashRingPicker<Backend>) one.pool().snapshot().picker();
+        HashRingPicker<Backend> ringTwo = (HashRingPicker<Backend>) two.pool().snapshot().picker();
         int disagreements = 0;
         Map<String, Integer> perBackend = new HashMap<>();
         for (int key = 0; key < KEYS; key++) {

@@ -1,7 +1,7 @@
 package com.example.balancer;
 
-import dev.balancer.config.BalancerConfig;
 import dev.balancer.strategy.Strategy;
+import dev.balancer.strategy.StrategyOptions;
 import dev.balancer.strategy.StrategyProvider;
 
 /** Registers {@link FirstAvailableStrategy} as {@code strategy=first-available} through ServiceLoader. */
@@ -12,7 +12,7 @@ public final class FirstAvailableProvider implements StrategyProvider {
     }
 
     @Override
-    public Strategy create(BalancerConfig config) {
+    public Strategy create(StrategyOptions options) {
         return new FirstAvailableStrategy();
     }
 }

@@ -1,6 +1,6 @@
 package com.example.balancer;
 
-import dev.balancer.backend.Backend;
+import dev.balancer.strategy.Endpoint;
 import dev.balancer.strategy.Picker;
 import dev.balancer.strategy.Strategy;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.List;
  */
 public final class FirstAvailableStrategy implements Strategy {
     @Override
-    public Picker newPicker(List<Backend> backends) {
-        Backend first = backends.get(0);
+    public <E extends Endpoint> Picker<E> newPicker(List<E> endpoints) {
+        E first = endpoints.get(0);
         return request -> first;
     }
 }
