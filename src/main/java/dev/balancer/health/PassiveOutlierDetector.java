@@ -45,6 +45,16 @@ final class PassiveOutlierDetector implements AttemptObserver {
         this.maxFails = maxFails;
         this.failTimeoutNanos = failTimeout.toNanos();
         this.nanoTime = nanoTime;
+        // Discovery replaces members as pods come and go: what was learnt of a backend leaves with it.
+        pool.onChange(snapshot -> {
+            windows.keySet().removeIf(backend -> snapshot.state(backend) == null);
+            onTrial.removeIf(backend -> snapshot.state(backend) == null);
+        });
+    }
+
+    /** Backends with failure state held: for tests of its bound. */
+    int tracked() {
+        return windows.size() + onTrial.size();
     }
 
     @Override
@@ -57,6 +67,9 @@ final class PassiveOutlierDetector implements AttemptObserver {
         if (onTrial.remove(backend)) {
             eject(backend, "half-open trial request failed: " + what);
             return;
+        }
+        if (pool.snapshot().state(backend) == null) {
+            return; // it left the pool while this request was in flight: nothing to eject, nothing to keep
         }
         FailureWindow window = windows.computeIfAbsent(backend, b -> new FailureWindow());
         boolean eject;

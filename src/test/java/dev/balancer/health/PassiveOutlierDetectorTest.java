@@ -82,4 +82,20 @@ class PassiveOutlierDetectorTest {
         detector.attemptEnded(backend, 0, 1, new ConnectException("refused"));
         assertThat(status()).isEqualTo(BackendStatus.DRAINING);
     }
+
+    /** Discovery churn: 100,000 backends come, fail and go; the detector keeps state for the current member only. */
+    @Test
+    void stateOfBackendsThatLeftThePoolIsDropped() {
+        PassiveOutlierDetector detector = new PassiveOutlierDetector(pool, scheduler, 3, Duration.ofSeconds(10), nanos::get);
+        for (int port = 1; port <= 100_000; port++) {
+            pool.updateMembers(List.of(BackendSpec.of(URI.create("http://127.0.0." + (1 + port % 200) + ":" + port))));
+            Backend member = pool.snapshot().members().get(0);
+            detector.attemptEnded(member, 0, 1, new ConnectException("refused"));
+            if (port % 2 == 0) {
+                pool.updateMembers(List.of()); // gone before the attempt that was still in flight reports
+                detector.attemptEnded(member, 0, 1, new ConnectException("refused"));
+            }
+        }
+        assertThat(detector.tracked()).isLessThanOrEqualTo(1);
+    }
 }
