@@ -12,6 +12,7 @@ import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
@@ -315,16 +316,76 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         });
     }
 
+    /** Each chunk of the backend's response reaches the client as it arrives; see {@link FlushingWriter}. */
     @Override
     protected StreamWriter newWriteListener(HttpServletRequest request, Response proxyResponse) {
-        Exchange exchange = exchange(request);
-        return new StreamWriter(request, proxyResponse) {
-            @Override
-            public void onError(Throwable failure) {
-                exchange.clientFailed(failure);
-                super.onError(failure);
+        return new FlushingWriter(request, proxyResponse, exchange(request));
+    }
+
+    /**
+     * Writes each chunk of the backend's response and flushes it before asking for the next, so a server-sent event
+     * or a long-poll answer is not held in the container's output buffer (32 KiB in Jetty, 8 KiB in Tomcat) until
+     * more data fills it. A write the client cannot take is the client's failure: it went away.
+     *
+     * <p>Replaces Jetty's writer rather than extending its behaviour: that one completes a chunk right after the
+     * write, and a flush of its own would leave the container calling {@code onWritePossible} on a writer that has
+     * nothing left to do.
+     */
+    private final class FlushingWriter extends StreamWriter {
+        private final HttpServletRequest request;
+        private final Exchange exchange;
+        private byte[] buffer;
+        private int offset;
+        private int length;
+        private Callback callback;
+        private boolean flushing;
+
+        FlushingWriter(HttpServletRequest request, Response proxyResponse, Exchange exchange) {
+            super(request, proxyResponse);
+            this.request = request;
+            this.exchange = exchange;
+        }
+
+        @Override
+        protected void data(byte[] bytes, int offset, int length, Callback callback) {
+            this.buffer = bytes;
+            this.offset = offset;
+            this.length = length;
+            this.callback = callback;
+        }
+
+        @Override
+        public void onWritePossible() throws IOException {
+            if (callback == null) {
+                return; // the container asks again after a chunk is complete: nothing is waiting
             }
-        };
+            ServletOutputStream output = request.getAsyncContext().getResponse().getOutputStream();
+            if (buffer != null) {
+                byte[] bytes = buffer;
+                buffer = null;
+                output.write(bytes, offset, length);
+                if (!output.isReady()) {
+                    return; // called again once the write is done
+                }
+            }
+            if (!flushing) {
+                flushing = true;
+                output.flush();
+                if (!output.isReady()) {
+                    return;
+                }
+            }
+            flushing = false;
+            Callback done = callback;
+            callback = null;
+            done.succeeded(); // may write the next chunk at once, on this thread
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            exchange.clientFailed(failure);
+            super.onError(failure);
+        }
     }
 
     @Override

@@ -177,6 +177,10 @@ public final class TestBackend implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (path.equals("/events")) {
+                serverSentEvents(response);
+                return;
+            }
             if (path.startsWith("/bytes/")) {
                 streamBytes(Long.parseLong(path.substring("/bytes/".length())), response);
                 return;
@@ -206,6 +210,24 @@ public final class TestBackend implements AutoCloseable {
             response.setContentType("text/plain");
             response.setHeader("X-Backend", name);
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Server-sent events: one at once, the last only after {@link #release()}, each flushed as it is written. */
+        private void serverSentEvents(HttpServletResponse response) throws java.io.IOException {
+            requests.incrementAndGet();
+            response.setContentType("text/event-stream");
+            var out = response.getOutputStream();
+            out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            holding.incrementAndGet();
+            try {
+                hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                holding.decrementAndGet();
+            }
+            out.write("data: last\n\n".getBytes(StandardCharsets.UTF_8));
         }
 
         /** A download of {@code n} bytes in 8 KiB writes, as a file server would send it. */
