@@ -4,6 +4,7 @@ import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.JvmDnsCache;
 import dev.balancer.strategy.StrategyRegistry;
 import java.io.IOException;
@@ -50,7 +51,8 @@ public final class Main {
             err.println("balancer: " + e.getMessage());
             return USAGE;
         }
-        if (config.discovery() == BalancerConfig.Discovery.DNS) {
+        DiscoverySettings discovery = config.discovery();
+        if (discovery.mode() == DiscoverySettings.Mode.DNS) {
             // Before anything resolves a name: the JVM fixes its DNS cache policy at the first lookup.
             LOG.info("{}", JvmDnsCache.ensureFresh());
         }
@@ -61,9 +63,9 @@ public final class Main {
         }
         StandaloneServer server = new StandaloneServer(config).start();
         ShutdownSignals.install(server::shutdownGracefully, server::stop);
-        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.host(), server.port(),
-                config.strategy(), config.discovery() == BalancerConfig.Discovery.DNS
-                        ? "the addresses of " + config.discoveryHost() + ":" + config.discoveryPort() : config.backends());
+        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.server().host(), server.port(),
+                config.pool().strategy(), discovery.mode() == DiscoverySettings.Mode.DNS
+                        ? "the addresses of " + discovery.host() + ":" + discovery.port() : config.pool().backends());
         server.join();
         if (demo != null) {
             demo.stop();

@@ -53,9 +53,9 @@ class MainTest {
         Path file = dir.resolve("balancer.properties");
         Files.writeString(file, "backends=http://127.0.0.1:9\nstrategy=random\nretries=4\n");
         var config = Main.configure(CommandLine.parse(java.util.List.of("--config=" + file, "--strategy", "hash")));
-        assertThat(config.strategy()).isEqualTo("hash");
-        assertThat(config.retries()).isEqualTo(4);
-        assertThat(config.backends()).hasSize(1);
+        assertThat(config.pool().strategy()).isEqualTo("hash");
+        assertThat(config.retry().retries()).isEqualTo(4);
+        assertThat(config.pool().backends()).hasSize(1);
 
         Files.writeString(file, "backends=http://127.0.0.1:9\nretires=4\n");
         assertThat(run("--config=" + file)).isEqualTo(Main.USAGE);
