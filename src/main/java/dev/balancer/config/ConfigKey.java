@@ -22,7 +22,9 @@ public enum ConfigKey {
     HEALTH_CHECK_PATH("healthCheckPath", null, matching("(?s)/.*", "path starting with /", "a path starting with '/', e.g. /health"),
             "path probed on every backend, e.g. /health (active checks off when unset)"),
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "5s", positiveDuration(), "time between probes of one backend"),
-    HEALTH_CHECK_TIMEOUT("healthCheckTimeout", "2s", positiveDuration(), "a probe slower than this fails"),
+    /** No literal default: it follows the interval, see {@link HealthSettings}. */
+    HEALTH_CHECK_TIMEOUT("healthCheckTimeout", null, "min(2s, healthCheckInterval)", positiveDuration(),
+            "a probe slower than this fails; at most healthCheckInterval"),
     HEALTHY_THRESHOLD("healthyThreshold", "2", range(1, 100), "consecutive passed probes that bring a backend back"),
     UNHEALTHY_THRESHOLD("unhealthyThreshold", "3", range(1, 100), "consecutive failed probes that take a backend out"),
     MAX_FAILS("maxFails", "3", range(1, 1000), "passive: failures within failTimeout that eject a backend"),
@@ -59,12 +61,18 @@ public enum ConfigKey {
 
     private final String key;
     private final String defaultValue;
+    private final String documentedDefault;
     private final Allowed allowed;
     private final String meaning;
 
     ConfigKey(String key, String defaultValue, Allowed allowed, String meaning) {
+        this(key, defaultValue, defaultValue, allowed, meaning);
+    }
+
+    ConfigKey(String key, String defaultValue, String documentedDefault, Allowed allowed, String meaning) {
         this.key = key;
         this.defaultValue = defaultValue;
+        this.documentedDefault = documentedDefault;
         this.allowed = allowed;
         this.meaning = meaning;
     }
@@ -73,9 +81,17 @@ public enum ConfigKey {
         return key;
     }
 
-    /** The default as written in docs, or null when the key has none. */
+    /** The value used when no source sets the key, as a user would write it; null when there is none. */
     public String defaultValue() {
         return defaultValue;
+    }
+
+    /**
+     * The default as docs write it: {@link #defaultValue()}, or how it is derived when it depends on another key
+     * ({@code min(2s, healthCheckInterval)}); null when the key has none.
+     */
+    public String documentedDefault() {
+        return documentedDefault;
     }
 
     /** What values the key accepts: the parser checks against it, docs show it. */

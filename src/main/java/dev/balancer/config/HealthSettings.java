@@ -22,14 +22,24 @@ import java.time.Duration;
 public record HealthSettings(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold,
         Duration slowStart) {
 
+    /** The probe timeout when the interval is longer and {@code healthCheckTimeout} is not set. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
     public static HealthSettings from(Values values) {
         Duration interval = values.duration(HEALTH_CHECK_INTERVAL);
         return new HealthSettings(values.text(HEALTH_CHECK_PATH), interval, timeout(values, interval),
                 values.integer(HEALTHY_THRESHOLD), values.integer(UNHEALTHY_THRESHOLD), values.duration(SLOW_START));
     }
 
-    /** Longer than the interval is an error: a probe would still run when the next is due. */
+    /**
+     * Unset, the timeout follows the interval (HAProxy's min(inter, timeout check)): whoever sets only
+     * {@code healthCheckInterval=500ms} must not be told about a key they never set. Set longer than the interval,
+     * it is an error: a probe would still run when the next is due.
+     */
     private static Duration timeout(Values values, Duration interval) {
+        if (!values.isSet(HEALTH_CHECK_TIMEOUT)) {
+            return DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
+        }
         Duration timeout = values.duration(HEALTH_CHECK_TIMEOUT);
         if (timeout.compareTo(interval) > 0) {
             throw values.invalid(HEALTH_CHECK_TIMEOUT,

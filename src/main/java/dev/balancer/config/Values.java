@@ -36,6 +36,11 @@ public final class Values {
         return sources.get(key);
     }
 
+    /** Whether some source sets the key, as opposed to it falling back to its default. */
+    public boolean isSet(ConfigKey key) {
+        return sources.isSet(key);
+    }
+
     /** The error for this key's current value, with what is allowed in words of the caller's choosing. */
     public ConfigException invalid(ConfigKey key, String allowed) {
         return new ConfigException(key.key(), raw(key), allowed);

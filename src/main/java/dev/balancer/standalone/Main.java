@@ -122,7 +122,7 @@ public final class Main {
                 """);
         for (ConfigKey key : ConfigKey.values()) {
             text.append(String.format("  --%-26s %s%s%n", key.key(), key.meaning(),
-                    key.defaultValue() == null ? "" : " [" + key.defaultValue() + "]"));
+                    key.documentedDefault() == null ? "" : " [" + key.documentedDefault() + "]"));
         }
         return text.toString();
     }

@@ -15,9 +15,20 @@ class DocsMatchCodeTest {
     void readmeTableHasEveryKeyWithItsDefault() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         for (ConfigKey key : ConfigKey.values()) {
-            String defaultCell = key.defaultValue() == null ? "—" : "`" + key.defaultValue() + "`";
+            String defaultCell = key.documentedDefault() == null ? "—" : "`" + key.documentedDefault() + "`";
             assertThat(readme).contains("| `" + key.key() + "` | " + defaultCell + " |");
         }
+    }
+
+    @Test
+    void aDerivedDefaultIsDocumentedButNotALiteral() {
+        for (ConfigKey key : ConfigKey.values()) {
+            if (key.defaultValue() != null) {
+                assertThat(key.documentedDefault()).as(key.key()).isEqualTo(key.defaultValue());
+            }
+        }
+        assertThat(ConfigKey.HEALTH_CHECK_TIMEOUT.defaultValue()).isNull();
+        assertThat(ConfigKey.HEALTH_CHECK_TIMEOUT.documentedDefault()).isEqualTo("min(2s, healthCheckInterval)");
     }
 
     @Test
