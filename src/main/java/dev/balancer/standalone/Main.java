@@ -109,6 +109,11 @@ public final class Main {
         return version == null ? "dev" : version;
     }
 
+    /** {@code allowed: 1..100; default: 3}, the second line of a key's help. */
+    static String allowedAndDefault(ConfigKey key) {
+        return "allowed: " + key.allowed().docs() + (key.documentedDefault() == null ? "" : "; default: " + key.documentedDefault());
+    }
+
     static String usage() {
         StringBuilder text = new StringBuilder("""
                 Usage: java -jar balancer.jar --backends=URL[,URL...] [--KEY=VALUE ...]
@@ -118,11 +123,10 @@ public final class Main {
                 Every key can also be set as -Dbalancer.KEY=VALUE or as environment variable BALANCER_KEY
                 (upper snake case); flags win over the file, the file over properties, properties over environment.
 
-                Keys (default in brackets):
+                Keys:
                 """);
         for (ConfigKey key : ConfigKey.values()) {
-            text.append(String.format("  --%-26s %s%s%n", key.key(), key.meaning(),
-                    key.documentedDefault() == null ? "" : " [" + key.documentedDefault() + "]"));
+            text.append(String.format("  --%-26s %s%n  %-28s %s%n", key.key(), key.meaning(), "", allowedAndDefault(key)));
         }
         return text.toString();
     }
