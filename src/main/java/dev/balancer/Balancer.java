@@ -52,10 +52,13 @@ public final class Balancer {
     public Balancer(String name, BalancerConfig config, ClassLoader loader) {
         this.name = name;
         this.config = config;
-        this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.backends(), Clock.systemUTC());
-        this.admin = new Admin(config, pool, drain::isShuttingDown);
-        this.sticky = config.stickyCookie() == null ? null : new StickySessions(config.stickyCookie(), pool);
-        this.proxyHeaders = new ProxyHeaders(config.preserveHost(), config.trustForwardedFor());
+        this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.pool().backends(),
+                Clock.systemUTC());
+        this.admin = new Admin(config.admin(), config.forwarding().trustForwardedFor(), config.pool().strategy(), pool,
+                drain::isShuttingDown);
+        String stickyCookie = config.pool().stickyCookie();
+        this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
+        this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor());
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
@@ -64,21 +67,21 @@ public final class Balancer {
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
-        client.setMaxConnectionsPerDestination(config.maxConnectionsPerBackend());
+        client.setMaxConnectionsPerDestination(config.limits().maxConnectionsPerBackend());
         // route() enforces the per-backend limit itself (see pendingLimit); Jetty's queue is only the backstop.
         client.setMaxRequestsQueuedPerDestination(pendingLimit());
-        client.setConnectTimeout(config.connectTimeout().toMillis());
-        client.setIdleTimeout(config.idleTimeout().toMillis());
+        client.setConnectTimeout(config.timeouts().connect().toMillis());
+        client.setIdleTimeout(config.timeouts().idle().toMillis());
         // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
-        client.setDestinationIdleTimeout(config.idleTimeout().toMillis() * 2);
+        client.setDestinationIdleTimeout(config.timeouts().idle().toMillis() * 2);
     }
 
     /** Starts discovery and health checks; probes go through the front end's (started) client. */
     public void start(HttpClient client) {
-        discovery = Discovery.start(pool, config);
-        health = HealthChecks.start(pool, client, config);
+        discovery = Discovery.start(pool, config.discovery());
+        health = HealthChecks.start(pool, client, config.health(), config.outliers());
         List<Backend> members = pool.snapshot().members();
-        LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.strategy(), summary(members));
+        LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.pool().strategy(), summary(members));
     }
 
     /** The first few backends, enough for a log line that stays one line with hundreds of them. */
@@ -112,7 +115,7 @@ public final class Balancer {
         if (health != null) {
             health.close();
         }
-        awaitInFlight(config.shutdownTimeout());
+        awaitInFlight(config.server().shutdownTimeout());
     }
 
     private void awaitInFlight(Duration timeout) {
@@ -218,23 +221,22 @@ public final class Balancer {
      * instead of queueing without bound.
      */
     private int pendingLimit() {
-        return 2 * config.maxConnectionsPerBackend();
+        return 2 * config.limits().maxConnectionsPerBackend();
     }
 
     private String atLimit(Backend backend) {
-        return "backend " + backend.id() + " is at its limit of " + config.maxConnectionsPerBackend()
+        return "backend " + backend.id() + " is at its limit of " + config.limits().maxConnectionsPerBackend()
                 + " connections and as many queued requests";
     }
 
     /** Whether a body of this many bytes (declared, or received so far) is over {@code maxRequestBodySize}. */
     public boolean overBodyLimit(long bytes) {
-        long maxBody = config.maxRequestBodySize();
-        return maxBody != BalancerConfig.UNLIMITED && bytes > maxBody;
+        return config.limits().bodyTooLarge(bytes);
     }
 
     /** The failure a front end records when the client's body went over {@code maxRequestBodySize}. */
     public BodyTooLarge bodyTooLarge() {
-        return new BodyTooLarge(config.maxRequestBodySize());
+        return new BodyTooLarge(config.limits().maxRequestBodySize());
     }
 
     /** An attempt of the exchange is about to be sent to its backend. */
@@ -321,7 +323,7 @@ public final class Balancer {
      * a body whose connection closed before any response byte.
      */
     private Backend retryTarget(Exchange exchange, Throwable failure) {
-        if (exchange.retries() >= config.retries() || exchange.responseBegan() || failure instanceof TimeoutException) {
+        if (exchange.retries() >= config.retry().retries() || exchange.responseBegan() || failure instanceof TimeoutException) {
             return null;
         }
         String method = exchange.request().method();
@@ -356,7 +358,7 @@ public final class Balancer {
     public Recovery.Reply reply(Exchange exchange, int status) {
         String backend = "backend " + exchange.backend().id();
         String message = switch (status) {
-            case 504 -> backend + " did not answer within " + config.timeout().toMillis() + " ms";
+            case 504 -> backend + " did not answer within " + config.timeouts().timeout().toMillis() + " ms";
             case 503 -> atLimit(exchange.backend());
             case 413 -> bodyTooLarge().getMessage();
             case 400 -> "malformed request body: " + Failures.describe(exchange.failure());

@@ -3,6 +3,7 @@ package dev.balancer;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
+import dev.balancer.config.PoolSettings;
 import dev.balancer.strategy.InvalidOptionException;
 import dev.balancer.strategy.Strategy;
 import dev.balancer.strategy.StrategyOptions;
@@ -22,14 +23,15 @@ public final class ConfiguredStrategy {
      * @throws ConfigException naming key, value and the choices when the strategy cannot be created
      */
     public static Strategy create(BalancerConfig config, ClassLoader loader) {
-        StrategyOptions options = new StrategyOptions(config.hashOn(), config.trustForwardedFor(), config.latencyDecay());
+        PoolSettings pool = config.pool();
+        StrategyOptions options = new StrategyOptions(pool.hashOn(), config.forwarding().trustForwardedFor(), pool.latencyDecay());
         try {
-            return StrategyRegistry.load(loader).create(config.strategy(), options, loader);
+            return StrategyRegistry.load(loader).create(pool.strategy(), options, loader);
         } catch (InvalidOptionException e) {
             throw new ConfigException(e.key(), e.value(), e.allowed());
         } catch (IllegalArgumentException e) {
             // A provider's own rejection, without a key: reported against the strategy it was asked for.
-            throw new ConfigException(ConfigKey.STRATEGY.key(), config.strategy(), String.valueOf(e.getMessage()));
+            throw new ConfigException(ConfigKey.STRATEGY.key(), pool.strategy(), String.valueOf(e.getMessage()));
         }
     }
 }

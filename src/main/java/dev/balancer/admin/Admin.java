@@ -1,7 +1,7 @@
 package dev.balancer.admin;
 
 import dev.balancer.backend.BackendPool;
-import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.AdminSettings;
 import dev.balancer.strategy.ClientRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,16 +24,19 @@ public final class Admin {
     private final boolean accessLog;
     private final boolean trustForwardedFor;
 
-    /** @param shuttingDown whether the balancer is stopping: health then answers 503 whatever the backends */
-    public Admin(BalancerConfig config, BackendPool pool, BooleanSupplier shuttingDown) {
-        this.prefix = config.adminPath();
-        this.accessLog = config.accessLog();
-        this.trustForwardedFor = config.trustForwardedFor();
-        if (config.admin()) {
+    /**
+     * @param trustForwardedFor whether the access log shows the client from X-Forwarded-For
+     * @param strategy          the strategy's name, for the status page
+     * @param shuttingDown      whether the balancer is stopping: health then answers 503 whatever the backends
+     */
+    public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown) {
+        this.prefix = settings.path();
+        this.accessLog = settings.accessLog();
+        this.trustForwardedFor = trustForwardedFor;
+        if (settings.enabled()) {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
             PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
-            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(config.adminToken()), config.strategy(),
-                    shuttingDown);
+            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown);
         } else {
             metrics = null;
             endpoints = null;

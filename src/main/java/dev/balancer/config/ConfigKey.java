@@ -2,54 +2,78 @@ package dev.balancer.config;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
-/** Every configuration key Balancer understands, with its default and meaning: the one list docs and checks derive from. */
+/**
+ * Every configuration key Balancer understands, with its default, the values it allows and its meaning: the one list
+ * the parsers check against and README, web.xml and {@code --help} are checked against.
+ */
 public enum ConfigKey {
-    BACKENDS("backends", null, "comma-separated backends, each 'URL [weight=N] [backup] [down]' (required unless discovery=dns; with dns, the set used until a resolution succeeds)"),
-    STRATEGY("strategy", "round-robin", "round-robin, random, least-connections, power-of-two, hash, least-latency, or a class name"),
-    HASH_ON("hashOn", "client-ip", "key for strategy=hash: client-ip, uri, header:NAME or cookie:NAME"),
-    STICKY_COOKIE("stickyCookie", null, "name of a cookie that pins a client to a backend (off when unset)"),
-    HEALTH_CHECK_PATH("healthCheckPath", null, "path probed on every backend, e.g. /health (active checks off when unset)"),
-    HEALTH_CHECK_INTERVAL("healthCheckInterval", "5s", "time between probes of one backend"),
-    HEALTH_CHECK_TIMEOUT("healthCheckTimeout", "2s", "a probe slower than this fails"),
-    HEALTHY_THRESHOLD("healthyThreshold", "2", "consecutive passed probes that bring a backend back"),
-    UNHEALTHY_THRESHOLD("unhealthyThreshold", "3", "consecutive failed probes that take a backend out"),
-    MAX_FAILS("maxFails", "3", "passive: failures within failTimeout that eject a backend"),
-    FAIL_TIMEOUT("failTimeout", "10s", "passive: failure window, and how long an ejection lasts"),
-    SLOW_START("slowStart", "0s", "ramp a recovered backend's weight up over this time"),
-    RETRIES("retries", "1", "other backends tried when it is safe (connect failure, or idempotent and nothing sent)"),
-    CONNECT_TIMEOUT("connectTimeout", "2s", "connect timeout to a backend"),
-    TIMEOUT("timeout", "30s", "whole exchange with a backend; beyond it 504"),
-    IDLE_TIMEOUT("idleTimeout", "30s", "idle time of a connection (backend side, and client side in the runnable jar)"),
-    TRUST_FORWARDED_FOR("trustForwardedFor", "false", "use the client's X-Forwarded-For for hashing and logs, and append to it"),
-    DISCOVERY("discovery", "static", "static (the backends list) or dns (resolve discoveryHost)"),
-    DISCOVERY_HOST("discoveryHost", null, "host name resolved when discovery=dns, one backend per A/AAAA address (a headless Service)"),
-    DISCOVERY_PORT("discoveryPort", "80", "backend port when discovery=dns"),
-    DISCOVERY_INTERVAL("discoveryInterval", "10s", "time between DNS resolutions"),
-    LATENCY_DECAY("latencyDecay", "10s", "window of the peak-EWMA latency used by least-latency"),
-    STRIP_PREFIX("stripPrefix", "false", "remove the servlet's mapped prefix (e.g. /api) before forwarding"),
-    PRESERVE_HOST("preserveHost", "false", "forward the client's Host header instead of the backend's"),
-    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "16KiB", "larger request headers get 431"),
-    MAX_REQUEST_BODY_SIZE("maxRequestBodySize", "unlimited", "larger request bodies get 413"),
-    MAX_CONNECTIONS_PER_BACKEND("maxConnectionsPerBackend", "256", "connections per backend; as many again may queue, beyond that 503"),
-    ADMIN("admin", "true", "serve the admin endpoints under adminPath"),
-    ADMIN_PATH("adminPath", "/_balancer", "path prefix of the admin endpoints"),
-    ADMIN_TOKEN("adminToken", null, "bearer token for admin endpoints; without it they answer only loopback clients"),
-    ACCESS_LOG("accessLog", "false", "one line per request to SLF4J logger dev.balancer.access"),
-    SHUTDOWN_DELAY("shutdownDelay", "5s", "on stop: health turns 503 while traffic is still served this long, then the listener closes (runnable jar)"),
-    SHUTDOWN_TIMEOUT("shutdownTimeout", "30s", "on stop: time in-flight requests get to finish"),
-    PORT("port", "8080", "listening port (runnable jar only)"),
-    HOST("host", "0.0.0.0", "listening address (runnable jar only)");
+    BACKENDS("backends", null, described("list of URL [weight=1..1000] [backup] [down]"),
+            "comma-separated backends, each 'URL [weight=N] [backup] [down]' (required unless discovery=dns; with dns, the set used until a resolution succeeds)"),
+    STRATEGY("strategy", "round-robin", matching("(?s).+", "name or class name", "a strategy name or a class name"),
+            "round-robin, random, least-connections, power-of-two, hash, least-latency, or a class name"),
+    HASH_ON("hashOn", "client-ip", matching("client-ip|uri|(header|cookie):" + Values.TOKEN, "client-ip, uri, header:NAME, cookie:NAME",
+            "one of client-ip, uri, header:NAME, cookie:NAME"), "key for strategy=hash: client-ip, uri, header:NAME or cookie:NAME"),
+    STICKY_COOKIE("stickyCookie", null, token(), "name of a cookie that pins a client to a backend (off when unset)"),
+    HEALTH_CHECK_PATH("healthCheckPath", null, matching("(?s)/.*", "path starting with /", "a path starting with '/', e.g. /health"),
+            "path probed on every backend, e.g. /health (active checks off when unset)"),
+    HEALTH_CHECK_INTERVAL("healthCheckInterval", "5s", positiveDuration(), "time between probes of one backend"),
+    /** No literal default: it follows the interval, see {@link HealthSettings}. */
+    HEALTH_CHECK_TIMEOUT("healthCheckTimeout", null, "min(2s, healthCheckInterval)", positiveDuration(),
+            "a probe slower than this fails; at most healthCheckInterval"),
+    HEALTHY_THRESHOLD("healthyThreshold", "2", range(1, 100), "consecutive passed probes that bring a backend back"),
+    UNHEALTHY_THRESHOLD("unhealthyThreshold", "3", range(1, 100), "consecutive failed probes that take a backend out"),
+    MAX_FAILS("maxFails", "3", range(1, 1000), "passive: failures within failTimeout that eject a backend"),
+    FAIL_TIMEOUT("failTimeout", "10s", positiveDuration(), "passive: failure window, and how long an ejection lasts"),
+    SLOW_START("slowStart", "0s", duration(), "ramp a recovered backend's weight up over this time"),
+    RETRIES("retries", "1", range(0, 10), "other backends tried when it is safe (connect failure, or idempotent and nothing sent)"),
+    CONNECT_TIMEOUT("connectTimeout", "2s", positiveDuration(), "connect timeout to a backend"),
+    TIMEOUT("timeout", "30s", positiveDuration(), "whole exchange with a backend; beyond it 504"),
+    IDLE_TIMEOUT("idleTimeout", "30s", positiveDuration(), "idle time of a connection (backend side, and client side in the runnable jar)"),
+    TRUST_FORWARDED_FOR("trustForwardedFor", "false", flag(), "use the client's X-Forwarded-For for hashing and logs, and append to it"),
+    DISCOVERY("discovery", "static", new Allowed.OneOf(List.of("static", "dns")), "static (the backends list) or dns (resolve discoveryHost)"),
+    DISCOVERY_HOST("discoveryHost", null, matching(Values.HOST_NAME, "host name",
+            "a host name such as my-app.default.svc.cluster.local is required when discovery=dns (no scheme, no port: the port is discoveryPort)"),
+            "host name resolved when discovery=dns, one backend per A/AAAA address (a headless Service)"),
+    DISCOVERY_PORT("discoveryPort", "80", range(1, 65535), "backend port when discovery=dns"),
+    DISCOVERY_INTERVAL("discoveryInterval", "10s", positiveDuration(), "time between DNS resolutions"),
+    LATENCY_DECAY("latencyDecay", "10s", positiveDuration(), "window of the peak-EWMA latency used by least-latency"),
+    STRIP_PREFIX("stripPrefix", "false", flag(), "remove the servlet's mapped prefix (e.g. /api) before forwarding"),
+    PRESERVE_HOST("preserveHost", "false", flag(), "forward the client's Host header instead of the backend's"),
+    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "16KiB", new Allowed.SizeRange(1024, 1024 * 1024, false), "larger request headers get 431"),
+    MAX_REQUEST_BODY_SIZE("maxRequestBodySize", "unlimited", new Allowed.SizeRange(0, Long.MAX_VALUE / 2, true), "larger request bodies get 413"),
+    MAX_CONNECTIONS_PER_BACKEND("maxConnectionsPerBackend", "256", range(1, 100_000),
+            "connections per backend; as many again may queue, beyond that 503"),
+    ADMIN("admin", "true", flag(), "serve the admin endpoints under adminPath"),
+    ADMIN_PATH("adminPath", "/_balancer", matching("/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*", "path like /_balancer, no trailing /",
+            "a path like /_balancer (letters, digits, . _ ~ - and /; no trailing /)"), "path prefix of the admin endpoints"),
+    ADMIN_TOKEN("adminToken", null, token(), "bearer token for admin endpoints; without it they answer only loopback clients"),
+    ACCESS_LOG("accessLog", "false", flag(), "one line per request to SLF4J logger dev.balancer.access"),
+    SHUTDOWN_DELAY("shutdownDelay", "5s", duration(),
+            "on stop: health turns 503 while traffic is still served this long, then the listener closes (runnable jar)"),
+    SHUTDOWN_TIMEOUT("shutdownTimeout", "30s", duration(), "on stop: time in-flight requests get to finish"),
+    PORT("port", "8080", range(0, 65535), "listening port (runnable jar only)"),
+    HOST("host", "0.0.0.0", new Allowed.Described("address or host name"), "listening address (runnable jar only)");
 
     private final String key;
     private final String defaultValue;
+    private final String documentedDefault;
+    private final Allowed allowed;
     private final String meaning;
 
-    ConfigKey(String key, String defaultValue, String meaning) {
+    ConfigKey(String key, String defaultValue, Allowed allowed, String meaning) {
+        this(key, defaultValue, defaultValue, allowed, meaning);
+    }
+
+    ConfigKey(String key, String defaultValue, String documentedDefault, Allowed allowed, String meaning) {
         this.key = key;
         this.defaultValue = defaultValue;
+        this.documentedDefault = documentedDefault;
+        this.allowed = allowed;
         this.meaning = meaning;
     }
 
@@ -57,9 +81,22 @@ public enum ConfigKey {
         return key;
     }
 
-    /** The default as written in docs, or null when the key has none. */
+    /** The value used when no source sets the key, as a user would write it; null when there is none. */
     public String defaultValue() {
         return defaultValue;
+    }
+
+    /**
+     * The default as docs write it: {@link #defaultValue()}, or how it is derived when it depends on another key
+     * ({@code min(2s, healthCheckInterval)}); null when the key has none.
+     */
+    public String documentedDefault() {
+        return documentedDefault;
+    }
+
+    /** What values the key accepts: the parser checks against it, docs show it. */
+    public Allowed allowed() {
+        return allowed;
     }
 
     public String meaning() {
@@ -105,5 +142,33 @@ public enum ConfigKey {
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    private static Allowed range(int min, int max) {
+        return new Allowed.IntRange(min, max);
+    }
+
+    private static Allowed duration() {
+        return new Allowed.DurationRange(true);
+    }
+
+    private static Allowed positiveDuration() {
+        return new Allowed.DurationRange(false);
+    }
+
+    private static Allowed flag() {
+        return new Allowed.Flag();
+    }
+
+    private static Allowed token() {
+        return matching(Values.TOKEN, "HTTP token", "letters, digits and !#$%&'*+.^_`|~- only (an HTTP token)");
+    }
+
+    private static Allowed described(String docs) {
+        return new Allowed.Described(docs);
+    }
+
+    private static Allowed matching(String regex, String docs, String message) {
+        return new Allowed.Matching(Pattern.compile(regex), docs, message);
     }
 }

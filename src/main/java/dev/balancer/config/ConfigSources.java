@@ -64,6 +64,11 @@ public final class ConfigSources {
         return key.defaultValue();
     }
 
+    /** Whether some layer sets the key: a default derived from another key applies only when none does. */
+    public boolean isSet(ConfigKey key) {
+        return layers.stream().anyMatch(layer -> layer.values().containsKey(key.key()));
+    }
+
     /** Fails on the first key no layer should carry, suggesting the nearest known one. */
     public void rejectUnknownKeys() {
         for (Layer layer : layers) {

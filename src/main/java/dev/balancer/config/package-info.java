@@ -1,7 +1,10 @@
 /**
- * Configuration: the one key table ({@link dev.balancer.config.ConfigKey}) that README, web.xml and {@code --help}
- * are checked against, the layered sources, and the parsed, validated settings. A bad value fails with a
- * {@link dev.balancer.config.ConfigException} naming the key, the value and what is allowed.
+ * Configuration: the one key table ({@link dev.balancer.config.ConfigKey}, each key with its default and what it
+ * {@linkplain dev.balancer.config.Allowed allows}) that the parsers check against and README, web.xml and
+ * {@code --help} are checked against; the layered sources; typed reads ({@link dev.balancer.config.Values}); and the
+ * parsed settings, one small record per concern ({@link dev.balancer.config.HealthSettings},
+ * {@link dev.balancer.config.PoolSettings}...), gathered in {@link dev.balancer.config.BalancerConfig}. A bad value
+ * fails with a {@link dev.balancer.config.ConfigException} naming the key, the value and what is allowed.
  *
  * <p>Depends on nothing else of Balancer's. Immutable once parsed; safe to share between threads.
  */

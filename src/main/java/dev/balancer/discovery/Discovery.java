@@ -1,7 +1,7 @@
 package dev.balancer.discovery;
 
 import dev.balancer.backend.BackendPool;
-import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.DiscoverySettings;
 
 /**
  * Keeps a pool's members in step with where the backends are: for {@code discovery=static} the configured list,
@@ -11,10 +11,10 @@ import dev.balancer.config.BalancerConfig;
 public interface Discovery extends AutoCloseable {
 
     /** Starts discovery for the pool; the first DNS resolution happens before this returns. */
-    static Discovery start(BackendPool pool, BalancerConfig config) {
-        return switch (config.discovery()) {
+    static Discovery start(BackendPool pool, DiscoverySettings settings) {
+        return switch (settings.mode()) {
             case STATIC -> () -> { };
-            case DNS -> DnsDiscovery.start(pool, config.discoveryHost(), config.discoveryPort(), config.discoveryInterval());
+            case DNS -> DnsDiscovery.start(pool, settings.host(), settings.port(), settings.interval());
         };
     }
 

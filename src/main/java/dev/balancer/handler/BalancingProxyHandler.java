@@ -41,7 +41,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
     public BalancingProxyHandler(Balancer balancer) {
         this.balancer = balancer;
-        this.timeoutMillis = balancer.config().timeout().toMillis();
+        this.timeoutMillis = balancer.config().timeouts().timeout().toMillis();
         this.tracksRequests = balancer.admin().tracksRequests();
     }
 

@@ -1,7 +1,8 @@
 package dev.balancer.health;
 
 import dev.balancer.backend.BackendPool;
-import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.HealthSettings;
+import dev.balancer.config.OutlierSettings;
 import org.eclipse.jetty.client.HttpClient;
 
 /**
@@ -16,15 +17,15 @@ public final class HealthChecks implements AutoCloseable {
         this.active = active;
     }
 
-    public static HealthChecks start(BackendPool pool, HttpClient client, BalancerConfig config) {
-        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), config.maxFails(), config.failTimeout(), System::nanoTime));
-        if (!config.slowStart().isZero()) {
-            pool.onTransition(new SlowStart(pool, client.getScheduler(), config.slowStart(), System::nanoTime));
+    public static HealthChecks start(BackendPool pool, HttpClient client, HealthSettings health, OutlierSettings outliers) {
+        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), outliers.maxFails(), outliers.failTimeout(), System::nanoTime));
+        if (!health.slowStart().isZero()) {
+            pool.onTransition(new SlowStart(pool, client.getScheduler(), health.slowStart(), System::nanoTime));
         }
         ActiveHealthChecker active = null;
-        if (config.healthCheckPath() != null) {
-            active = new ActiveHealthChecker(pool, client, config.healthCheckPath(), config.healthCheckInterval(),
-                    config.healthCheckTimeout(), config.healthyThreshold(), config.unhealthyThreshold());
+        if (health.path() != null) {
+            active = new ActiveHealthChecker(pool, client, health.path(), health.interval(), health.timeout(),
+                    health.healthyThreshold(), health.unhealthyThreshold());
             active.start();
         }
         return new HealthChecks(active);

@@ -113,7 +113,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             executor = threads;
         }
         client.setExecutor(executor);
-        setTimeout(config.timeout().toMillis());
+        setTimeout(config.timeouts().timeout().toMillis());
         try {
             client.start();
         } catch (Exception e) {
@@ -163,7 +163,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         // The raw (still percent-encoded) URI, minus our context path and, with stripPrefix, the servlet's mapping.
         String uri = request.getRequestURI();
         int cut = request.getContextPath().length();
-        if (config.stripPrefix()) {
+        if (config.forwarding().stripPrefix()) {
             cut += request.getServletPath().length();
         }
         return BackendTarget.of(backend.baseUrl(), uri.substring(Math.min(cut, uri.length())), request.getQueryString());

@@ -5,6 +5,7 @@ import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
 import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.JvmDnsCache;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,7 +51,8 @@ public final class Main {
             err.println("balancer: " + e.getMessage());
             return USAGE;
         }
-        if (config.discovery() == BalancerConfig.Discovery.DNS) {
+        DiscoverySettings discovery = config.discovery();
+        if (discovery.mode() == DiscoverySettings.Mode.DNS) {
             // Before anything resolves a name: the JVM fixes its DNS cache policy at the first lookup.
             LOG.info("{}", JvmDnsCache.ensureFresh());
         }
@@ -61,9 +63,9 @@ public final class Main {
         }
         StandaloneServer server = new StandaloneServer(config).start();
         ShutdownSignals.install(server::shutdownGracefully, server::stop);
-        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.host(), server.port(),
-                config.strategy(), config.discovery() == BalancerConfig.Discovery.DNS
-                        ? "the addresses of " + config.discoveryHost() + ":" + config.discoveryPort() : config.backends());
+        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.server().host(), server.port(),
+                config.pool().strategy(), discovery.mode() == DiscoverySettings.Mode.DNS
+                        ? "the addresses of " + discovery.host() + ":" + discovery.port() : config.pool().backends());
         server.join();
         if (demo != null) {
             demo.stop();
@@ -107,6 +109,11 @@ public final class Main {
         return version == null ? "dev" : version;
     }
 
+    /** {@code allowed: 1..100; default: 3}, the second line of a key's help. */
+    static String allowedAndDefault(ConfigKey key) {
+        return "allowed: " + key.allowed().docs() + (key.documentedDefault() == null ? "" : "; default: " + key.documentedDefault());
+    }
+
     static String usage() {
         StringBuilder text = new StringBuilder("""
                 Usage: java -jar balancer.jar --backends=URL[,URL...] [--KEY=VALUE ...]
@@ -116,11 +123,10 @@ public final class Main {
                 Every key can also be set as -Dbalancer.KEY=VALUE or as environment variable BALANCER_KEY
                 (upper snake case); flags win over the file, the file over properties, properties over environment.
 
-                Keys (default in brackets):
+                Keys:
                 """);
         for (ConfigKey key : ConfigKey.values()) {
-            text.append(String.format("  --%-26s %s%s%n", key.key(), key.meaning(),
-                    key.defaultValue() == null ? "" : " [" + key.defaultValue() + "]"));
+            text.append(String.format("  --%-26s %s%n  %-28s %s%n", key.key(), key.meaning(), "", allowedAndDefault(key)));
         }
         return text.toString();
     }

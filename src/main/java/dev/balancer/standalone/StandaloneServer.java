@@ -4,6 +4,7 @@ import dev.balancer.Balancer;
 import dev.balancer.handler.BalancingProxyHandler;
 import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ServerSettings;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -38,7 +39,7 @@ public final class StandaloneServer {
      */
     static final int INPUT_BUFFER = 128 * 1024;
 
-    private final BalancerConfig config;
+    private final ServerSettings settings;
     private final Server server;
     private final ServerConnector connector;
     private final Balancer balancer;
@@ -48,7 +49,7 @@ public final class StandaloneServer {
 
     /** @throws dev.balancer.config.ConfigException when the strategy cannot be created */
     public StandaloneServer(BalancerConfig config) {
-        this.config = config;
+        this.settings = config.server();
         // Proxying is asynchronous end to end, so threads only run work, never wait on backends. Jetty needs a few for
         // itself (acceptor, the server's and the client's selector); beyond those, two per CPU. Fewer threads, fewer
         // lock hand-offs and context switches: on one core (bench harness) 6 threads served 19-25k req/s where 8 served
@@ -62,15 +63,15 @@ public final class StandaloneServer {
         server = new Server(threads, null, new ArrayByteBufferPool(0, -1, INPUT_BUFFER));
 
         HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(config.maxRequestHeaderSize());
+        http.setRequestHeaderSize(config.limits().maxRequestHeaderSize());
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
         http1.setInputBufferSize(INPUT_BUFFER);
         connector = new ServerConnector(server, http1);
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(config.timeouts().idle().toMillis());
         server.addConnector(connector);
 
         balancer = new Balancer("balancer", config, StandaloneServer.class.getClassLoader());
@@ -79,7 +80,7 @@ public final class StandaloneServer {
 
         // Stopping is graceful: the connector stops accepting, in-flight requests get shutdownTimeout to finish.
         server.setHandler(new GracefulHandler(new Handler.Sequence(new BalancingProxyHandler(balancer), admin)));
-        server.setStopTimeout(config.shutdownTimeout().toMillis());
+        server.setStopTimeout(settings.shutdownTimeout().toMillis());
         // Not Jetty's own shutdown hook: it would close the connector at once, without the shutdown delay.
         server.setStopAtShutdown(false);
     }
@@ -119,9 +120,9 @@ public final class StandaloneServer {
         shutDown = true;
         balancer.beginShutdown();
         LOG.info("Stopping: still serving for shutdownDelay {} ms, then closing the listener; in-flight requests get up to {} ms",
-                config.shutdownDelay().toMillis(), config.shutdownTimeout().toMillis());
+                settings.shutdownDelay().toMillis(), settings.shutdownTimeout().toMillis());
         try {
-            pause.await(config.shutdownDelay());
+            pause.await(settings.shutdownDelay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

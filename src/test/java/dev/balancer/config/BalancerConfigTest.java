@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class BalancerConfigTest {
@@ -21,30 +24,31 @@ class BalancerConfigTest {
     @Test
     void defaultsMatchTheDesign() {
         BalancerConfig config = parse(Map.of("backends", OK_BACKENDS));
-        assertThat(config.strategy()).isEqualTo("round-robin");
-        assertThat(config.hashOn()).isEqualTo("client-ip");
-        assertThat(config.healthCheckInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.retries()).isEqualTo(1);
-        assertThat(config.maxRequestHeaderSize()).isEqualTo(16 * 1024);
-        assertThat(config.maxRequestBodySize()).isEqualTo(BalancerConfig.UNLIMITED);
-        assertThat(config.adminPath()).isEqualTo("/_balancer");
-        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.pool().strategy()).isEqualTo("round-robin");
+        assertThat(config.pool().hashOn()).isEqualTo("client-ip");
+        assertThat(config.health().interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.health().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.timeouts().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.retry().retries()).isEqualTo(1);
+        assertThat(config.limits().maxRequestHeaderSize()).isEqualTo(16 * 1024);
+        assertThat(config.limits().maxRequestBodySize()).isEqualTo(LimitSettings.UNLIMITED);
+        assertThat(config.admin().path()).isEqualTo("/_balancer");
+        assertThat(config.server().port()).isEqualTo(8080);
     }
 
     @Test
     void backendSpecsCarryWeightBackupAndDown() {
         BalancerConfig config = parse(Map.of("backends", "http://A:81/base/ weight=3, https://b backup,http://[::1]:9 down"));
-        assertThat(config.backends()).extracting(BackendSpec::toString)
+        assertThat(config.pool().backends()).extracting(BackendSpec::toString)
                 .containsExactly("http://a:81/base weight=3", "https://b:443 backup", "http://[::1]:9 down");
     }
 
     @Test
     void durationsAcceptMillisSecondsAndMinutes() {
-        assertThat(BalancerConfig.parseDuration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(BalancerConfig.parseDuration("k", "2s")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(BalancerConfig.parseDuration("k", "1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Values.parseDuration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Values.parseDuration("k", "2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(Values.parseDuration("k", "1m")).isEqualTo(Duration.ofMinutes(1));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -81,6 +85,36 @@ class BalancerConfigTest {
         assertThatThrownBy(() -> parse(values)).hasMessageContaining(key);
     }
 
+    static Stream<ConfigKey> integerKeys() {
+        return Arrays.stream(ConfigKey.values()).filter(key -> key.allowed() instanceof Allowed.IntRange);
+    }
+
+    /** The range is the key's: the parser checks it and the message states it, from the one declaration. */
+    @ParameterizedTest
+    @MethodSource("integerKeys")
+    void anIntegerKeyAcceptsItsRangeAndRejectsJustOutsideItStatingTheRange(ConfigKey key) {
+        Allowed.IntRange range = (Allowed.IntRange) key.allowed();
+        for (int inside : new int[] {range.min(), range.max()}) {
+            parse(Map.of("backends", OK_BACKENDS, key.key(), String.valueOf(inside)));
+        }
+        for (int outside : new int[] {range.min() - 1, range.max() + 1}) {
+            assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, key.key(), String.valueOf(outside))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("Invalid configuration: " + key.key() + "='" + outside + "': an integer from " + range.min()
+                            + " to " + range.max());
+        }
+    }
+
+    @Test
+    void sizesAreStatedInTheUnitsPeopleWrite() {
+        assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, "maxRequestHeaderSize", "2MiB")))
+                .hasMessage("Invalid configuration: maxRequestHeaderSize='2MiB': a size from 1KiB to 1MiB (units b, KiB, MiB, GiB)");
+        assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, "maxRequestBodySize", "lots")))
+                .hasMessageContaining("or unlimited");
+        assertThat(parse(Map.of("backends", OK_BACKENDS, "maxRequestBodySize", "10MiB")).limits().maxRequestBodySize())
+                .isEqualTo(10L * 1024 * 1024);
+    }
+
     @Test
     void unknownKeySuggestsTheNearestKnownOne() {
         assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, "stratgy", "hash")))
@@ -93,7 +127,7 @@ class BalancerConfigTest {
     void dnsDiscoveryNeedsAHostButNoBackends() {
         assertThatThrownBy(() -> parse(Map.of("discovery", "dns")))
                 .hasMessageContaining("discoveryHost").hasMessageContaining("required when discovery=dns");
-        assertThat(parse(Map.of("discovery", "dns", "discoveryHost", "app.local")).backends()).isEmpty();
+        assertThat(parse(Map.of("discovery", "dns", "discoveryHost", "app.local")).pool().backends()).isEmpty();
     }
 
     @Test
@@ -109,11 +143,11 @@ class BalancerConfigTest {
                 .addEnvironment(Map.of("BALANCER_RETRIES", "5", "BALANCER_TIMEOUT", "7s", "BALANCER_SERVICE_HOST", "10.0.0.1",
                         "BALANCER_PORT", "tcp://10.0.0.1:80"));
         BalancerConfig config = BalancerConfig.from(sources);
-        assertThat(config.strategy()).isEqualTo("hash");
-        assertThat(config.retries()).isEqualTo(3);
-        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(config.backends()).hasSize(1);
-        assertThat(config.port()).as("a Kubernetes service link is not our port").isEqualTo(8080);
+        assertThat(config.pool().strategy()).isEqualTo("hash");
+        assertThat(config.retry().retries()).isEqualTo(3);
+        assertThat(config.timeouts().timeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.pool().backends()).hasSize(1);
+        assertThat(config.server().port()).as("a Kubernetes service link is not our port").isEqualTo(8080);
     }
 
     @Test

@@ -31,11 +31,12 @@ class ConfigFuzzTest {
             try {
                 BalancerConfig config = BalancerConfig.from(new ConfigSources().add("fuzz", values, true));
                 // What was accepted must be usable: every duration fits the nanosecond clocks timers use.
-                assertThat(config.timeout().toNanos()).isPositive();
-                assertThat(config.healthCheckInterval().toNanos()).isPositive();
-                assertThat(config.failTimeout().toNanos()).isPositive();
-                assertThat(config.slowStart().toNanos()).isNotNegative();
-                assertThat(config.backends()).allSatisfy(b -> assertThat(b.url().getPort()).isBetween(1, 65535));
+                assertThat(config.timeouts().timeout().toNanos()).isPositive();
+                assertThat(config.health().interval().toNanos()).isPositive();
+                assertThat(config.health().timeout()).isPositive().isLessThanOrEqualTo(config.health().interval());
+                assertThat(config.outliers().failTimeout().toNanos()).isPositive();
+                assertThat(config.health().slowStart().toNanos()).isNotNegative();
+                assertThat(config.pool().backends()).allSatisfy(b -> assertThat(b.url().getPort()).isBetween(1, 65535));
             } catch (ConfigException e) {
                 assertThat(e.getMessage()).startsWith("Invalid configuration: ").contains(e.key());
             }

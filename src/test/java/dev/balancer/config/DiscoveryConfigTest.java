@@ -18,12 +18,12 @@ class DiscoveryConfigTest {
     @Test
     void dnsNeedsNoBackendsAndHasTheDocumentedDefaults() {
         BalancerConfig config = parse(Map.of("discovery", "dns", "discoveryHost", "my-app.default.svc.cluster.local."));
-        assertThat(config.discovery()).isEqualTo(BalancerConfig.Discovery.DNS);
-        assertThat(config.backends()).isEmpty();
-        assertThat(config.discoveryPort()).isEqualTo(80);
-        assertThat(config.discoveryInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.discovery().mode()).isEqualTo(DiscoverySettings.Mode.DNS);
+        assertThat(config.pool().backends()).isEmpty();
+        assertThat(config.discovery().port()).isEqualTo(80);
+        assertThat(config.discovery().interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.server().shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.server().shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @ParameterizedTest

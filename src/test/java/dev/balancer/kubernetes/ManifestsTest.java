@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
+import dev.balancer.config.DiscoverySettings;
 import dev.balancer.kubernetes.Manifests.Resource;
 import dev.balancer.testing.Dockerfile;
 import java.time.Duration;
@@ -120,55 +121,55 @@ class ManifestsTest {
         Set<String> known = Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
         assertThat(environment(balancerContainer).keySet()).isNotEmpty().allSatisfy(name -> assertThat(known).contains(name));
         // Parsing them the way the jar does succeeded in load(); these are the values that matter here.
-        assertThat(config.discovery()).isEqualTo(BalancerConfig.Discovery.DNS);
-        assertThat(config.port()).isEqualTo(containerPortOf(balancer, "http"));
+        assertThat(config.discovery().mode()).isEqualTo(DiscoverySettings.Mode.DNS);
+        assertThat(config.server().port()).isEqualTo(containerPortOf(balancer, "http"));
     }
 
     @Test
     void dnsDiscoveryNamesTheHeadlessServiceAndThePodsPort() {
-        Resource headless = manifests.get("Service", config.discoveryHost().split("\\.")[0]);
+        Resource headless = manifests.get("Service", config.discovery().host().split("\\.")[0]);
         assertThat(headless.at("spec", "clusterIP")).isEqualTo("None");
         // A headless Service has no port mapping: DNS gives pod addresses, so discoveryPort is the pods' own port.
         Resource pods = deploymentSelectedBy(headless);
         Object target = asList(headless.at("spec", "ports")).get(0).get("targetPort");
-        assertThat(config.discoveryPort()).isEqualTo(containerPortOf(pods, target));
+        assertThat(config.discovery().port()).isEqualTo(containerPortOf(pods, target));
     }
 
     @Test
     void probesUseTheAdminApiAndNoticeShutdownBeforeTheListenerCloses() {
         Map<String, Object> readiness = asMap(balancerContainer.get("readinessProbe"));
-        assertThat(Manifests.at(readiness, "httpGet", "path")).isEqualTo(config.adminPath() + "/health");
+        assertThat(Manifests.at(readiness, "httpGet", "path")).isEqualTo(config.admin().path() + "/health");
         assertThat(balancerContainer.get("livenessProbe")).isNotNull();
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
             Object path = Manifests.at(balancerContainer, probe, "httpGet", "path");
             if (path != null) {
-                assertThat((String) path).startsWith(config.adminPath());
-                assertThat(ADMIN_ENDPOINTS).contains(((String) path).substring(config.adminPath().length()));
+                assertThat((String) path).startsWith(config.admin().path());
+                assertThat(ADMIN_ENDPOINTS).contains(((String) path).substring(config.admin().path().length()));
             }
             Object port = Manifests.at(balancerContainer, probe, "httpGet", "port");
             Object tcpPort = Manifests.at(balancerContainer, probe, "tcpSocket", "port");
             for (Object p : new Object[] {port, tcpPort}) {
                 if (p != null) {
-                    assertThat(containerPortOf(balancer, p)).isEqualTo(config.port());
+                    assertThat(containerPortOf(balancer, p)).isEqualTo(config.server().port());
                 }
             }
         }
         // Readiness must see the 503 well within the shutdown delay, while traffic is still served.
         int period = (Integer) readiness.getOrDefault("periodSeconds", 10);
         int failures = (Integer) readiness.getOrDefault("failureThreshold", 3);
-        assertThat(Duration.ofSeconds((long) period * failures)).isLessThan(config.shutdownDelay());
+        assertThat(Duration.ofSeconds((long) period * failures)).isLessThan(config.server().shutdownDelay());
     }
 
     @Test
     void gracePeriodsCoverTheShutdownDelays() {
         long balancerGrace = ((Integer) balancer.at("spec", "template", "spec", "terminationGracePeriodSeconds"));
-        Duration balancerNeeds = config.shutdownDelay().plus(config.shutdownTimeout()).plus(preStopSleep(balancerContainer));
+        Duration balancerNeeds = config.server().shutdownDelay().plus(config.server().shutdownTimeout()).plus(preStopSleep(balancerContainer));
         assertThat(Duration.ofSeconds(balancerGrace)).isGreaterThan(balancerNeeds);
 
         // A leaving pod must keep serving until every balancer noticed it left DNS.
         Resource myApp = manifests.get("Deployment", "my-app");
         Duration podServesOn = preStopSleep(containers(myApp).get(0));
-        assertThat(podServesOn).isGreaterThanOrEqualTo(config.discoveryInterval().plus(CLUSTER_DNS_TTL));
+        assertThat(podServesOn).isGreaterThanOrEqualTo(config.discovery().interval().plus(CLUSTER_DNS_TTL));
         long podGrace = ((Integer) myApp.at("spec", "template", "spec", "terminationGracePeriodSeconds"));
         assertThat(Duration.ofSeconds(podGrace)).isGreaterThan(podServesOn);
     }

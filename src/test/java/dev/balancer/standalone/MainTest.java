@@ -2,6 +2,7 @@ package dev.balancer.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.config.ConfigKey;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,16 @@ class MainTest {
     void helpListsEveryKey() throws Exception {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--backends", "--strategy", "--healthCheckPath", "--config=FILE");
+    }
+
+    @Test
+    void helpShowsWhatEveryKeyAllowsAndItsDefault() throws Exception {
+        assertThat(run("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(help).contains("--" + key.key() + " ", key.meaning(), Main.allowedAndDefault(key));
+        }
+        assertThat(help).contains("allowed: 0..10; default: 1", "allowed: duration > 0; default: min(2s, healthCheckInterval)");
     }
 
     @Test
@@ -53,9 +64,9 @@ class MainTest {
         Path file = dir.resolve("balancer.properties");
         Files.writeString(file, "backends=http://127.0.0.1:9\nstrategy=random\nretries=4\n");
         var config = Main.configure(CommandLine.parse(java.util.List.of("--config=" + file, "--strategy", "hash")));
-        assertThat(config.strategy()).isEqualTo("hash");
-        assertThat(config.retries()).isEqualTo(4);
-        assertThat(config.backends()).hasSize(1);
+        assertThat(config.pool().strategy()).isEqualTo("hash");
+        assertThat(config.retry().retries()).isEqualTo(4);
+        assertThat(config.pool().backends()).hasSize(1);
 
         Files.writeString(file, "backends=http://127.0.0.1:9\nretires=4\n");
         assertThat(run("--config=" + file)).isEqualTo(Main.USAGE);

@@ -1,0 +1,21 @@
+package dev.balancer.config;
+
+import static dev.balancer.config.ConfigKey.CONNECT_TIMEOUT;
+import static dev.balancer.config.ConfigKey.IDLE_TIMEOUT;
+import static dev.balancer.config.ConfigKey.TIMEOUT;
+
+import java.time.Duration;
+
+/**
+ * How long an exchange with a backend may take.
+ *
+ * @param connect connecting to a backend
+ * @param timeout the whole exchange with a backend ({@code timeout}); beyond it 504
+ * @param idle    an idle connection (backend side, and client side in the runnable jar)
+ */
+public record TimeoutSettings(Duration connect, Duration timeout, Duration idle) {
+
+    public static TimeoutSettings from(Values values) {
+        return new TimeoutSettings(values.duration(CONNECT_TIMEOUT), values.duration(TIMEOUT), values.duration(IDLE_TIMEOUT));
+    }
+}
