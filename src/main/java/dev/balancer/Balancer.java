@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ public final class Balancer {
     private final Admin admin;
     private final ProxyHeaders proxyHeaders;
     private final Drain drain = new Drain();
+    private final long responseTimeoutNanos;
     private Discovery discovery;
     private HealthChecks health;
 
@@ -58,6 +61,7 @@ public final class Balancer {
                 drain::isShuttingDown);
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
+        this.responseTimeoutNanos = config.timeouts().response().toNanos();
         this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor());
     }
 
@@ -239,8 +243,13 @@ public final class Balancer {
         return new BodyTooLarge(config.limits().maxRequestBodySize());
     }
 
-    /** An attempt of the exchange is about to be sent to its backend. */
-    public void attemptStarted(Exchange exchange) {
+    /** An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}). */
+    public void attemptStarted(Exchange exchange, Request request) {
+        BackendRequest.awaitResponse(request, exchange, responseTimeoutNanos);
+        long total = config.timeouts().total().toMillis();
+        if (total > 0) {
+            request.timeout(total, TimeUnit.MILLISECONDS);
+        }
         if (exchange.retries() == 0) {
             drain.started();
         }
@@ -358,7 +367,8 @@ public final class Balancer {
     public Recovery.Reply reply(Exchange exchange, int status) {
         String backend = "backend " + exchange.backend().id();
         String message = switch (status) {
-            case 504 -> backend + " did not answer within " + config.timeouts().timeout().toMillis() + " ms";
+            case 504 -> backend + " did not answer in time (responseTimeout " + config.timeouts().response().toMillis()
+                    + " ms, idleTimeout " + config.timeouts().idle().toMillis() + " ms)";
             case 503 -> atLimit(exchange.backend());
             case 413 -> bodyTooLarge().getMessage();
             case 400 -> "malformed request body: " + Failures.describe(exchange.failure());

@@ -109,7 +109,8 @@ public final class Exchange {
         return requestSent;
     }
 
-    boolean responseBegan() {
+    /** Whether the current attempt's backend has answered with a status line. */
+    public boolean responseBegan() {
         return responseStatus != 0;
     }
 

@@ -204,10 +204,10 @@ class ProxyBehaviourTest {
     @Test
     void slowBackendAnswers504Json() throws Exception {
         TestBackend backend = servers.keep(new TestBackend("a"));
-        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url(), "timeout", "300ms")));
+        TestBalancer balancer = servers.keep(new TestBalancer(frontEnd, Map.of("backends", backend.url(), "responseTimeout", "300ms")));
         HttpResponse<String> response = Http.get(balancer.url() + "/hold");
         assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(response.body()).contains("did not answer within 300 ms");
+        assertThat(response.body()).contains("did not answer in time (responseTimeout 300 ms");
     }
 
     @Test

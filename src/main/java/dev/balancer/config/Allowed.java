@@ -32,12 +32,12 @@ public sealed interface Allowed {
     record DurationRange(boolean zeroAllowed) implements Allowed {
         @Override
         public String docs() {
-            return zeroAllowed ? "duration or 0" : "duration > 0";
+            return zeroAllowed ? "duration, or 0/off" : "duration > 0";
         }
 
         @Override
         public String message() {
-            return zeroAllowed ? "a duration such as 500ms, 2s, 1m or 1h" : "a duration greater than zero, such as 500ms, 2s or 1m";
+            return zeroAllowed ? "a duration such as 500ms, 2s, 1m or 1h, or 0 (off)" : "a duration greater than zero, such as 500ms, 2s or 1m";
         }
     }
 

@@ -80,7 +80,7 @@ public final class Values {
 
     /** Parses {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or {@code 0}, up to 7 days. */
     public static Duration parseDuration(String key, String value) {
-        if ("0".equals(value)) {
+        if ("0".equals(value) || "off".equalsIgnoreCase(value)) {
             return Duration.ZERO;
         }
         Matcher m = value == null ? null : DURATION.matcher(value.toLowerCase(Locale.ROOT));

@@ -1,5 +1,6 @@
 package dev.balancer.handler;
 
+import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
 import dev.balancer.ErrorBody;
@@ -10,7 +11,6 @@ import dev.balancer.Route;
 import dev.balancer.backend.Backend;
 import java.nio.ByteBuffer;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -36,18 +36,16 @@ public final class BalancingProxyHandler extends ProxyHandler {
     private static final String EXCHANGE = Exchange.class.getName();
 
     private final Balancer balancer;
-    private final long timeoutMillis;
     private final boolean tracksRequests;
 
     public BalancingProxyHandler(Balancer balancer) {
         this.balancer = balancer;
-        this.timeoutMillis = balancer.config().timeouts().timeout().toMillis();
         this.tracksRequests = balancer.admin().tracksRequests();
     }
 
     @Override
     protected HttpClient newHttpClient() {
-        HttpClient client = super.newHttpClient();
+        HttpClient client = new BackendClient(1);
         // One thread pool and one buffer pool for both sides: handing work between two pools costs context switches
         // for nothing, and buffers one side released serve the other.
         client.setExecutor(getServer().getThreadPool());
@@ -100,12 +98,11 @@ public final class BalancingProxyHandler extends ProxyHandler {
         var proxyRequest = newProxyToServerRequest(request, exchange.backend());
         copyRequestHeaders(request, proxyRequest);
         addProxyHeaders(request, proxyRequest);
-        proxyRequest.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
         if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
         }
-        balancer.attemptStarted(exchange);
+        balancer.attemptStarted(exchange, proxyRequest);
         sendProxyToServerRequest(request, proxyRequest, response, callback);
     }
 

@@ -1,6 +1,7 @@
 package dev.balancer.servlet;
 
 import dev.balancer.Balancer;
+import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.ErrorBody;
 import dev.balancer.Exchange;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.util.Enumeration;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -103,7 +103,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected HttpClient createHttpClient() throws ServletException {
-        HttpClient client = newHttpClient();
+        // Jetty's proxy servlet gives its client a selector per two CPUs; so does this one.
+        HttpClient client = new BackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         balancer.configure(client);
         // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
         Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");
@@ -113,7 +114,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
             executor = threads;
         }
         client.setExecutor(executor);
-        setTimeout(config.timeouts().timeout().toMillis());
+        setTimeout(0); // the balancer sets each attempt's timeouts (BackendRequest)
         try {
             client.start();
         } catch (Exception e) {
@@ -274,7 +275,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         if (exchange.retries() == 0) {
             clientRequest.getAsyncContext().addListener(exchangeEnd, clientRequest, proxyResponse);
         }
-        balancer.attemptStarted(exchange);
+        balancer.attemptStarted(exchange, proxyRequest);
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
@@ -355,36 +356,53 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
 
         @Override
-        public void onWritePossible() throws IOException {
+        public void onWritePossible() {
             if (callback == null) {
                 return; // the container asks again after a chunk is complete: nothing is waiting
             }
-            ServletOutputStream output = request.getAsyncContext().getResponse().getOutputStream();
-            if (buffer != null) {
-                byte[] bytes = buffer;
-                buffer = null;
-                output.write(bytes, offset, length);
-                if (!output.isReady()) {
-                    return; // called again once the write is done
+            try {
+                ServletOutputStream output = request.getAsyncContext().getResponse().getOutputStream();
+                if (buffer != null) {
+                    byte[] bytes = buffer;
+                    buffer = null;
+                    output.write(bytes, offset, length);
+                    if (!output.isReady()) {
+                        return; // called again once the write is done
+                    }
                 }
-            }
-            if (!flushing) {
-                flushing = true;
-                output.flush();
-                if (!output.isReady()) {
-                    return;
+                if (!flushing) {
+                    flushing = true;
+                    output.flush();
+                    if (!output.isReady()) {
+                        return;
+                    }
                 }
+            } catch (Throwable failure) {
+                onError(failure);
+                return;
             }
-            flushing = false;
-            Callback done = callback;
-            callback = null;
-            done.succeeded(); // may write the next chunk at once, on this thread
+            done().succeeded(); // may write the next chunk at once, on this thread
         }
 
+        /**
+         * The client cannot take the response (it went away): the pending chunk fails, exactly once, whether the
+         * failure was thrown here or reported by the container later, and the backend exchange is aborted.
+         */
         @Override
         public void onError(Throwable failure) {
             exchange.clientFailed(failure);
+            if (callback != null) {
+                done().failed(failure);
+            }
             super.onError(failure);
+        }
+
+        private Callback done() {
+            Callback done = callback;
+            callback = null;
+            buffer = null;
+            flushing = false;
+            return done;
         }
     }
 
@@ -436,7 +454,6 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         Request proxyRequest = newProxyRequest(clientRequest, target(backend, clientRequest));
         copyRequestHeaders(clientRequest, proxyRequest);
         addProxyHeaders(clientRequest, proxyRequest);
-        proxyRequest.timeout(getTimeout(), TimeUnit.MILLISECONDS);
         if (hasContent(clientRequest)) {
             try {
                 proxyRequest.body(proxyRequestContent(clientRequest, proxyResponse, proxyRequest));

@@ -29,7 +29,9 @@ class BalancerConfigTest {
         assertThat(config.health().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.health().timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.timeouts().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.timeouts().response()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.timeouts().idle()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.timeouts().total()).as("off: streams and downloads may take long").isZero();
         assertThat(config.retry().retries()).isEqualTo(1);
         assertThat(config.limits().maxRequestHeaderSize()).isEqualTo(16 * 1024);
         assertThat(config.limits().maxRequestBodySize()).isEqualTo(LimitSettings.UNLIMITED);
@@ -145,7 +147,7 @@ class BalancerConfigTest {
         BalancerConfig config = BalancerConfig.from(sources);
         assertThat(config.pool().strategy()).isEqualTo("hash");
         assertThat(config.retry().retries()).isEqualTo(3);
-        assertThat(config.timeouts().timeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.timeouts().total()).isEqualTo(Duration.ofSeconds(7));
         assertThat(config.pool().backends()).hasSize(1);
         assertThat(config.server().port()).as("a Kubernetes service link is not our port").isEqualTo(8080);
     }

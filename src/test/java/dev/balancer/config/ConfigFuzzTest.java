@@ -31,7 +31,8 @@ class ConfigFuzzTest {
             try {
                 BalancerConfig config = BalancerConfig.from(new ConfigSources().add("fuzz", values, true));
                 // What was accepted must be usable: every duration fits the nanosecond clocks timers use.
-                assertThat(config.timeouts().timeout().toNanos()).isPositive();
+                assertThat(config.timeouts().response().toNanos()).isPositive();
+                assertThat(config.timeouts().total().toNanos()).isNotNegative();
                 assertThat(config.health().interval().toNanos()).isPositive();
                 assertThat(config.health().timeout()).isPositive().isLessThanOrEqualTo(config.health().interval());
                 assertThat(config.outliers().failTimeout().toNanos()).isPositive();

@@ -3,6 +3,7 @@ package dev.balancer.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.testing.FrontEnd;
+import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
@@ -57,6 +58,34 @@ class StreamingResponseTest {
         backend.release();
         assertThat(readLine(events)).isEmpty();
         assertThat(readLine(events)).isEqualTo("data: last");
+    }
+
+    /**
+     * A slow download lasts longer than responseTimeout and than any fixed total would allow, yet completes: only the
+     * gap between two bytes is limited. (Scaled down: 10 bytes 150 ms apart against a 300 ms response timeout.)
+     */
+    @Test
+    void aSlowDownloadCompletesWhateverItTakesInTotal() throws Exception {
+        TestBackend backend = servers.backend("a");
+        TestBalancer balancer = servers.balancer(List.of(backend), "responseTimeout", "300ms", "idleTimeout", "1s");
+        HttpResponse<String> response = Http.get(balancer.url() + "/trickle/10/150");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("x".repeat(10));
+    }
+
+    /** A stream that goes quiet for longer than idleTimeout is cut: the client sees it end abnormally, not complete. */
+    @Test
+    void aStreamSilentForLongerThanIdleTimeoutIsCut() throws Exception {
+        TestBackend backend = servers.backend("a");
+        TestBalancer balancer = servers.balancer(List.of(backend), "idleTimeout", "500ms");
+        try {
+            Http.RawAnswer answer = Http.rawExchange(balancer.port(), "GET /events HTTP/1.1\r\nHost: x\r\n\r\n", 10_000);
+            assertThat(answer.text()).startsWith("HTTP/1.1 200").contains("data: first");
+            assertThat(answer.closed()).isTrue();
+            assertThat(answer.text()).as("no terminating chunk").doesNotEndWith("0\r\n\r\n").doesNotContain("data: last");
+        } finally {
+            backend.release();
+        }
     }
 
     private static String readLine(BufferedReader reader) {

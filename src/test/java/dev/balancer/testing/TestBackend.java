@@ -177,6 +177,10 @@ public final class TestBackend implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (path.startsWith("/trickle/")) {
+                trickle(path.substring("/trickle/".length()), response);
+                return;
+            }
             if (path.equals("/events")) {
                 serverSentEvents(response);
                 return;
@@ -210,6 +214,27 @@ public final class TestBackend implements AutoCloseable {
             response.setContentType("text/plain");
             response.setHeader("X-Backend", name);
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** {@code /trickle/N/MS}: a body of N bytes sent one at a time, MS milliseconds apart, each flushed (a slow link). */
+        private void trickle(String spec, HttpServletResponse response) throws java.io.IOException {
+            requests.incrementAndGet();
+            String[] parts = spec.split("/");
+            int bytes = Integer.parseInt(parts[0]);
+            long every = Long.parseLong(parts[1]);
+            response.setContentType("text/plain");
+            response.setContentLength(bytes);
+            var out = response.getOutputStream();
+            for (int i = 0; i < bytes; i++) {
+                out.write('x');
+                out.flush();
+                try {
+                    Thread.sleep(every); // the backend's own pace, not a test's synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
 
         /** Server-sent events: one at once, the last only after {@link #release()}, each flushed as it is written. */
