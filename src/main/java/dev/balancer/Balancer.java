@@ -12,7 +12,6 @@ import dev.balancer.strategy.ClientRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Balancer {
     private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     static final String NO_HEALTHY_BACKEND = "no healthy backend";
     private static final Recovery ABORT = new Recovery.Abort();
 
@@ -43,7 +41,9 @@ public final class Balancer {
     private final Admin admin;
     private final ProxyHeaders proxyHeaders;
     private final Drain drain = new Drain();
-    private final long responseTimeoutNanos;
+    private final long attemptTimeoutNanos;
+    private final long totalTimeoutMillis;
+    private final RetryPolicy retries;
     private Discovery discovery;
     private HealthChecks health;
 
@@ -61,7 +61,9 @@ public final class Balancer {
                 drain::isShuttingDown);
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
-        this.responseTimeoutNanos = config.timeouts().response().toNanos();
+        this.retries = new RetryPolicy(config.retry(), drain::inFlight, this::retryTarget, admin::retryRefused);
+        this.attemptTimeoutNanos = retries.attemptTimeoutNanos(config.timeouts().response().toNanos());
+        this.totalTimeoutMillis = config.timeouts().total().toMillis();
         this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor());
     }
 
@@ -245,10 +247,9 @@ public final class Balancer {
 
     /** An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}). */
     public void attemptStarted(Exchange exchange, Request request) {
-        BackendRequest.awaitResponse(request, exchange, responseTimeoutNanos);
-        long total = config.timeouts().total().toMillis();
-        if (total > 0) {
-            request.timeout(total, TimeUnit.MILLISECONDS);
+        BackendRequest.awaitResponse(request, exchange, attemptTimeoutNanos);
+        if (totalTimeoutMillis > 0) {
+            request.timeout(totalTimeoutMillis, TimeUnit.MILLISECONDS);
         }
         if (exchange.retries() == 0) {
             drain.started();
@@ -256,9 +257,28 @@ public final class Balancer {
         pool.attemptStarted(exchange.backend());
     }
 
+    /**
+     * The backend's status line arrived, before anything of the response reached the client: pass the answer on
+     * (null), or, for a status in {@code retryOn}, leave it and retry elsewhere. The front end then abandons the
+     * attempt ({@link AbandonedAttempt}) and sends the request again after the retry's back-off.
+     */
+    public Recovery.Retry responseBegan(Exchange exchange, int status) {
+        exchange.responseBegan(status);
+        Backend next = retries.afterAnswer(exchange, status);
+        if (next == null) {
+            return null;
+        }
+        // An answer, not a failure: passive health does not count it (ejectOn5xx counts 5xx answers on its own).
+        pool.attemptEnded(exchange.backend(), status, exchange.attemptNanos(), null);
+        retries.attemptEnded(exchange);
+        exchange.attempt(next);
+        return new Recovery.Retry(next, retries.backoffNanos(exchange, false));
+    }
+
     /** The backend's whole response reached the client. */
     public void attemptSucceeded(Exchange exchange) {
         pool.attemptEnded(exchange.backend(), exchange.responseStatus(), exchange.attemptNanos(), null);
+        retries.attemptEnded(exchange);
     }
 
     /**
@@ -274,6 +294,7 @@ public final class Balancer {
         exchange.failure(clientFailure != null ? clientFailure : failure);
         pool.attemptEnded(exchange.backend(), exchange.responseStatus(), exchange.attemptNanos(),
                 clientFailure == null && !ourLimit ? failure : null);
+        retries.attemptEnded(exchange);
         if (committed) {
             return ABORT;
         }
@@ -281,10 +302,11 @@ public final class Balancer {
             // The backend only failed because we cut its request short: answer for what really happened.
             return reply(exchange, clientFailure instanceof BodyTooLarge ? 413 : 400);
         }
-        Backend next = retryTarget(exchange, failure);
+        Backend next = retries.afterFailure(exchange, failure);
         if (next != null) {
+            boolean nothingSent = !exchange.wasSent() || Failures.isConnectFailure(failure);
             exchange.attempt(next);
-            return new Recovery.Retry(next);
+            return new Recovery.Retry(next, retries.backoffNanos(exchange, nothingSent));
         }
         return reply(exchange, failure instanceof TimeoutException ? 504 : ourLimit ? 503 : 502);
     }
@@ -327,25 +349,13 @@ public final class Balancer {
     }
 
     /**
-     * The backend to retry the failed attempt on, or null when it must not be retried. Safe to send again: nothing
-     * reached the backend (connect failed, or the request never began sending), or an idempotent request without
-     * a body whose connection closed before any response byte.
+     * Where a retry goes: an available backend not yet tried and under its pending limit. Not through the strategy:
+     * its picker would advance its own rotation and line the next request up on the backend that just failed.
      */
-    private Backend retryTarget(Exchange exchange, Throwable failure) {
-        if (exchange.retries() >= config.retry().retries() || exchange.responseBegan() || failure instanceof TimeoutException) {
-            return null;
-        }
-        String method = exchange.request().method();
-        boolean safe = !exchange.wasSent() || Failures.isConnectFailure(failure)
-                || (IDEMPOTENT.contains(method) && !exchange.hasBody());
-        if (!safe) {
-            return null;
-        }
-        // Not through the strategy: its picker would advance its own rotation and line the next request up on the
-        // backend that just failed.
+    private Backend retryTarget(Exchange exchange, String why) {
         Backend next = firstUnder(pool.snapshot().available(), exchange);
         if (next != null) {
-            LOG.debug("[{}] retrying {} on {} after {} failed: {}", name, method, next, exchange.backend(), failure.toString());
+            LOG.debug("[{}] retrying {} on {}: {} {}", name, exchange.request().method(), next, exchange.backend(), why);
         }
         return next;
     }

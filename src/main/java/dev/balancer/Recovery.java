@@ -9,8 +9,11 @@ import dev.balancer.backend.Backend;
  */
 public sealed interface Recovery {
 
-    /** Send the request again, to {@code backend}; the exchange has already moved on to it. */
-    record Retry(Backend backend) implements Recovery {}
+    /**
+     * Send the request again, to {@code backend}, after {@code delayNanos} (0: at once); the exchange has already
+     * moved on to it.
+     */
+    record Retry(Backend backend, long delayNanos) implements Recovery {}
 
     /** Answer {@code status} (400, 413, 502, 503, 504) with {@code message}; no backend is tried any more. */
     record Reply(int status, String message) implements Recovery {}

@@ -88,4 +88,11 @@ public final class Admin {
                     durationNanos, retries, clientAborted);
         }
     }
+
+    /** A retry was refused because retries in flight reached {@code retryBudget}. */
+    public void retryRefused() {
+        if (metrics != null) {
+            metrics.retryRefused();
+        }
+    }
 }

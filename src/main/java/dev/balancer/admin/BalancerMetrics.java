@@ -35,6 +35,7 @@ final class BalancerMetrics {
     private final ClassCounters requests;
     private final CounterDataPoint retries;
     private final CounterDataPoint clientAborts;
+    private final CounterDataPoint retriesRefused;
 
     BalancerMetrics(String pool, Supplier<PoolSnapshot> snapshot) {
         Labels poolLabel = Labels.of("pool", pool);
@@ -46,6 +47,11 @@ final class BalancerMetrics {
         retries = Counter.builder()
                 .name("balancer_retries_total")
                 .help("Requests sent again to another backend after an attempt failed")
+                .constLabels(poolLabel).withoutExemplars()
+                .register(registry).labelValues();
+        retriesRefused = Counter.builder()
+                .name("balancer_retries_refused_total")
+                .help("Retries not made because retries in flight reached retryBudget")
                 .constLabels(poolLabel).withoutExemplars()
                 .register(registry).labelValues();
         clientAborts = Counter.builder()
@@ -135,6 +141,10 @@ final class BalancerMetrics {
         if (clientAborted) {
             clientAborts.inc();
         }
+    }
+
+    void retryRefused() {
+        retriesRefused.inc();
     }
 
     long requests(int statusClass) {

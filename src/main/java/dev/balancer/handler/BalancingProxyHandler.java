@@ -1,5 +1,6 @@
 package dev.balancer.handler;
 
+import dev.balancer.AbandonedAttempt;
 import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
@@ -11,6 +12,7 @@ import dev.balancer.Route;
 import dev.balancer.backend.Backend;
 import java.nio.ByteBuffer;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -106,6 +108,16 @@ public final class BalancingProxyHandler extends ProxyHandler {
         sendProxyToServerRequest(request, proxyRequest, response, callback);
     }
 
+    /** Sends the exchange's next attempt, after the retry's back-off. */
+    private void resend(Request request, Response response, Callback callback, Exchange exchange, Recovery.Retry retry) {
+        if (retry.delayNanos() == 0) {
+            send(request, response, callback, exchange);
+        } else {
+            getHttpClient().getScheduler().schedule(() -> send(request, response, callback, exchange), retry.delayNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
     /**
      * The backend request: the backend's base URI, parsed once at startup, and the client's path and query as the
      * client sent them. (Not {@link #rewriteHttpURI} and an {@code HttpURI}, which the client would turn into a
@@ -175,11 +187,14 @@ public final class BalancingProxyHandler extends ProxyHandler {
     protected void onServerToProxyResponseFailure(Request request, org.eclipse.jetty.client.Request proxyRequest,
                                                   org.eclipse.jetty.client.Response serverResponse, Response response,
                                                   Callback callback, Throwable failure) {
+        if (failure == AbandonedAttempt.INSTANCE) {
+            return; // left for a retry that is already under way
+        }
         Exchange exchange = exchange(request);
         Recovery next = balancer.attemptFailed(exchange, failure, response.isCommitted());
-        if (next instanceof Recovery.Retry) {
+        if (next instanceof Recovery.Retry retry) {
             response.reset();
-            send(request, response, callback, exchange);
+            resend(request, response, callback, exchange, retry);
         } else if (next instanceof Recovery.Reply reply) {
             writeError(response, callback, reply.status(), reply.message());
         } else {
@@ -210,18 +225,25 @@ public final class BalancingProxyHandler extends ProxyHandler {
     private final class ResponseListener extends ProxyResponseListener {
         private final Request request;
         private final Response response;
+        private final Callback callback;
         private final Exchange exchange;
 
         ResponseListener(Request request, org.eclipse.jetty.client.Request proxyRequest, Response response, Callback callback) {
             super(request, proxyRequest, response, callback);
             this.request = request;
             this.response = response;
+            this.callback = callback;
             this.exchange = exchange(request);
         }
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverResponse) {
-            exchange.responseBegan(serverResponse.getStatus());
+            Recovery.Retry retry = balancer.responseBegan(exchange, serverResponse.getStatus());
+            if (retry != null) {
+                serverResponse.abort(AbandonedAttempt.INSTANCE);
+                resend(request, response, callback, exchange, retry);
+                return;
+            }
             super.onBegin(serverResponse);
         }
 

@@ -1,6 +1,7 @@
 package dev.balancer.servlet;
 
 import dev.balancer.Balancer;
+import dev.balancer.AbandonedAttempt;
 import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.ErrorBody;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.util.Enumeration;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -285,7 +287,12 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         return new ProxyResponseListener(request, response) {
             @Override
             public void onBegin(Response proxyResponse) {
-                exchange.responseBegan(proxyResponse.getStatus());
+                Recovery.Retry retry = balancer.responseBegan(exchange, proxyResponse.getStatus());
+                if (retry != null) {
+                    proxyResponse.abort(AbandonedAttempt.INSTANCE);
+                    resend(request, response, retry);
+                    return;
+                }
                 super.onBegin(proxyResponse);
             }
         };
@@ -426,10 +433,13 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
+        if (failure == AbandonedAttempt.INSTANCE) {
+            return; // left for a retry that is already under way
+        }
         Exchange exchange = exchange(clientRequest);
         Recovery next = balancer.attemptFailed(exchange, failure, proxyResponse.isCommitted());
         if (next instanceof Recovery.Retry retry) {
-            resend(clientRequest, proxyResponse, retry.backend());
+            resend(clientRequest, proxyResponse, retry);
         } else if (next instanceof Recovery.Reply reply) {
             replyError(clientRequest, proxyResponse, reply);
         } else {
@@ -447,6 +457,16 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         Exchange exchange = exchange(request);
         if (exchange != null && balancer.exchangeEnded(exchange) && requestEnd != null) {
             requestEnd.ended(request, response, exchange.startNanos());
+        }
+    }
+
+    /** Sends the exchange's next attempt, after the retry's back-off. */
+    private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Recovery.Retry retry) {
+        if (retry.delayNanos() == 0) {
+            resend(clientRequest, proxyResponse, retry.backend());
+        } else {
+            getHttpClient().getScheduler().schedule(() -> resend(clientRequest, proxyResponse, retry.backend()),
+                    retry.delayNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -36,6 +36,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong bodyBytes = new AtomicLong();
     private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold = new CountDownLatch(1);
+    private volatile int failWith;
     private volatile long delayMillis;
     private volatile Semaphore workers;
     private volatile Consumer<Long> onBodyBytes = n -> {};
@@ -120,6 +121,11 @@ public final class TestBackend implements AutoCloseable {
     }
 
     /** What {@code /health} answers: 200 when true, 503 when false. */
+    /** Answers every request but health checks with this status from now on (0: answer normally again). */
+    public void failWith(int status) {
+        this.failWith = status;
+    }
+
     public void healthy(boolean healthy) {
         this.healthy = healthy;
     }
@@ -146,6 +152,14 @@ public final class TestBackend implements AutoCloseable {
             if (path.equals("/health")) {
                 byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
                 response.setStatus(healthy ? 200 : 503);
+                return;
+            }
+            int failing = failWith;
+            if (failing != 0) {
+                requests.incrementAndGet();
+                byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                response.sendError(failing);
                 return;
             }
             String requestId = request.getHeader("X-Request-Id");
