@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,10 +121,19 @@ public final class BackendPool {
      * checks must not, say, bring back a backend an operator drained.
      */
     public boolean transition(Backend backend, Set<BackendStatus> from, BackendStatus status, String reason) {
+        return transition(backend, from, status, reason, snapshot -> true);
+    }
+
+    /**
+     * Like {@link #transition(Backend, Set, BackendStatus, String)}, and only if {@code allowed} accepts the current
+     * snapshot, tested under the pool's lock: a cap on ejections holds even when several are decided at once.
+     */
+    public boolean transition(Backend backend, Set<BackendStatus> from, BackendStatus status, String reason,
+                              Predicate<PoolSnapshot> allowed) {
         Transition transition;
         synchronized (this) {
             BackendState old = states.get(backend);
-            if (old == null || old.status() == status || !from.contains(old.status())) {
+            if (old == null || old.status() == status || !from.contains(old.status()) || !allowed.test(snapshot)) {
                 return false;
             }
             BackendState next = new BackendState(status, reason, clock.instant());

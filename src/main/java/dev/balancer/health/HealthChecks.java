@@ -18,7 +18,7 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     public static HealthChecks start(BackendPool pool, HttpClient client, HealthSettings health, OutlierSettings outliers) {
-        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), outliers.maxFails(), outliers.failTimeout(), System::nanoTime));
+        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), outliers, System::nanoTime));
         if (!health.slowStart().isZero()) {
             pool.onTransition(new SlowStart(pool, client.getScheduler(), health.slowStart(), System::nanoTime));
         }
