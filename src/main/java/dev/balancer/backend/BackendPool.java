@@ -26,6 +26,7 @@ public final class BackendPool {
     private final String name;
     private final Strategy strategy;
     private final Clock clock;
+    private final int panicThreshold;
     private final Map<Backend, BackendState> states = new LinkedHashMap<>();
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
@@ -36,11 +37,14 @@ public final class BackendPool {
     /**
      * @param strategy this pool's own instance: it may keep state across the pickers it builds here, and it hears
      *                 every attempt ({@link Strategy#attemptEnded})
+     * @param panicThreshold percent of the primaries that must be healthy, else traffic goes to all (see
+     *                 {@link Selection}); 0 turns panic off
      */
-    public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
+    public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, int panicThreshold, Clock clock) {
         this.name = name;
         this.strategy = strategy;
         this.clock = clock;
+        this.panicThreshold = panicThreshold;
         for (BackendSpec spec : specs) {
             states.put(new Backend(spec), initialState(spec));
         }
@@ -185,16 +189,19 @@ public final class BackendPool {
 
     private void publish() {
         List<Backend> members = List.copyOf(states.keySet());
-        List<Backend> primaries = new ArrayList<>();
-        List<Backend> backups = new ArrayList<>();
-        states.forEach((backend, state) -> {
-            if (state.isAvailable()) {
-                (backend.isBackup() ? backups : primaries).add(backend);
+        Selection selection = Selection.of(states, panicThreshold);
+        List<Backend> available = selection.available();
+        boolean wasPanic = snapshot != null && snapshot.panic();
+        if (selection.panic() != wasPanic) {
+            if (selection.panic()) {
+                LOG.warn("[{}] panic: {}, below panicThreshold={}%: traffic goes to all {} backends not drained or down",
+                        name, Selection.describe(states), panicThreshold, available.size());
+            } else {
+                LOG.info("[{}] panic over: {}", name, Selection.describe(states));
             }
-        });
-        List<Backend> available = List.copyOf(primaries.isEmpty() ? backups : primaries);
+        }
         PoolSnapshot next = new PoolSnapshot(members, Map.copyOf(states), available,
-                available.isEmpty() ? request -> null : strategy.newPicker(available));
+                available.isEmpty() ? request -> null : strategy.newPicker(available), selection.panic());
         snapshot = next;
         listeners.forEach(listener -> listener.accept(next));
     }

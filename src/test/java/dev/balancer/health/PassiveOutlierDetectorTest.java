@@ -32,7 +32,7 @@ class PassiveOutlierDetectorTest {
         scheduler.start();
         pool = new BackendPool("test", Strategy.roundRobin(),
                 List.of(BackendSpec.of(URI.create("http://127.0.0.1:1")), BackendSpec.of(URI.create("http://127.0.0.1:2"))),
-                Clock.systemUTC());
+                0, Clock.systemUTC());
         backend = pool.snapshot().members().get(0);
     }
 
@@ -146,7 +146,7 @@ class PassiveOutlierDetectorTest {
         assertThat(members).filteredOn(member -> pool.snapshot().state(member).status() == BackendStatus.EJECTED).hasSize(2);
         assertThat(pool.snapshot().available()).hasSize(3);
 
-        BackendPool single = new BackendPool("single", Strategy.roundRobin(), BackendSpec.parseList("http://127.0.0.1:1"),
+        BackendPool single = new BackendPool("single", Strategy.roundRobin(), BackendSpec.parseList("http://127.0.0.1:1"), 0,
                 Clock.systemUTC());
         Backend only = single.snapshot().members().get(0);
         new PassiveOutlierDetector(single, scheduler, new OutlierSettings(1, Duration.ofSeconds(10), 0, 1), nanos::get)

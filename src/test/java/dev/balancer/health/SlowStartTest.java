@@ -25,7 +25,7 @@ class SlowStartTest {
         try {
             BackendPool pool = new BackendPool("test", Strategy.roundRobin(), List.of(
                     new BackendSpec(URI.create("http://127.0.0.1:1"), 2, false, false),
-                    new BackendSpec(URI.create("http://127.0.0.1:2"), 1, false, false)), Clock.systemUTC());
+                    new BackendSpec(URI.create("http://127.0.0.1:2"), 1, false, false)), 0, Clock.systemUTC());
             Backend steady = pool.snapshot().members().get(0);
             Backend recovering = pool.snapshot().members().get(1);
             SlowStart slowStart = new SlowStart(pool, scheduler, Duration.ofSeconds(10), nanos::get);
