@@ -31,6 +31,7 @@ public final class BackendPool {
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Backend>> joinListeners = new CopyOnWriteArrayList<>();
     private final List<ProbeObserver> probeObservers = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
@@ -71,6 +72,14 @@ public final class BackendPool {
     /** Called with every state change, after the new snapshot is published, on the thread that made it. */
     public void onTransition(Consumer<Transition> listener) {
         transitionListeners.add(listener);
+    }
+
+    /**
+     * Called with every backend that joins after the pool was built (discovery), after the snapshot that has it is
+     * published, on the thread that added it. Backends of the initial list never join: they were there from the start.
+     */
+    public void onJoin(Consumer<Backend> listener) {
+        joinListeners.add(listener);
     }
 
     /** Called after every attempt at a backend; see {@link AttemptObserver}. */
@@ -157,28 +166,34 @@ public final class BackendPool {
     }
 
     /**
-     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy;
+     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy
+     * (and {@linkplain #onJoin join}, so slow start can ramp them);
      * vanished ones are dropped from the snapshot, so they get no new requests while in-flight ones finish.
      */
-    public synchronized void updateMembers(List<BackendSpec> specs) {
-        Map<BackendSpec, Backend> current = new LinkedHashMap<>();
-        states.keySet().forEach(b -> current.put(b.spec(), b));
-        Map<Backend, BackendState> next = new LinkedHashMap<>();
-        for (BackendSpec spec : specs) {
-            Backend existing = current.get(spec);
-            if (existing != null) {
-                next.put(existing, states.get(existing));
-            } else {
-                Backend added = new Backend(spec);
-                next.put(added, initialState(spec));
-                LOG.info("[{}] backend {} added", name, added);
+    public void updateMembers(List<BackendSpec> specs) {
+        List<Backend> joined = new ArrayList<>();
+        synchronized (this) {
+            Map<BackendSpec, Backend> current = new LinkedHashMap<>();
+            states.keySet().forEach(b -> current.put(b.spec(), b));
+            Map<Backend, BackendState> next = new LinkedHashMap<>();
+            for (BackendSpec spec : specs) {
+                Backend existing = current.get(spec);
+                if (existing != null) {
+                    next.put(existing, states.get(existing));
+                } else {
+                    Backend added = new Backend(spec);
+                    next.put(added, initialState(spec));
+                    joined.add(added);
+                    LOG.info("[{}] backend {} added", name, added);
+                }
             }
+            current.values().stream().filter(b -> !next.containsKey(b))
+                    .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
+            states.clear();
+            states.putAll(next);
+            publish();
         }
-        current.values().stream().filter(b -> !next.containsKey(b))
-                .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
-        states.clear();
-        states.putAll(next);
-        publish();
+        joined.forEach(backend -> joinListeners.forEach(listener -> listener.accept(backend)));
     }
 
     private BackendState initialState(BackendSpec spec) {

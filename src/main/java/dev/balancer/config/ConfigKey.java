@@ -35,7 +35,7 @@ public enum ConfigKey {
             "passive: most backends ejected at once, in percent of the pool; one may always be"),
     PANIC_THRESHOLD("panicThreshold", "50", range(0, 100),
             "below this percent of healthy primaries and no healthy backup, traffic goes to all backends not drained or down; 0: off"),
-    SLOW_START("slowStart", "0s", duration(), "ramp a recovered backend's weight up over this time"),
+    SLOW_START("slowStart", "0s", duration(), "ramp a recovered or newly discovered backend's weight up over this time"),
     RETRIES("retries", "1", range(0, 10), "other backends tried when it is safe (connect failure, or idempotent and nothing sent)"),
     CONNECT_TIMEOUT("connectTimeout", "2s", positiveDuration(), "connect timeout to a backend"),
     TIMEOUT("timeout", "30s", positiveDuration(), "whole exchange with a backend; beyond it 504"),
