@@ -24,8 +24,7 @@ public final class HealthChecks implements AutoCloseable {
         }
         ActiveHealthChecker active = null;
         if (health.path() != null) {
-            active = new ActiveHealthChecker(pool, client, health.path(), health.interval(), health.timeout(),
-                    health.healthyThreshold(), health.unhealthyThreshold());
+            active = new ActiveHealthChecker(pool, client, health);
             active.start();
         }
         return new HealthChecks(active);
