@@ -56,7 +56,7 @@ public final class Balancer {
         this.name = name;
         this.config = config;
         this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.pool().backends(),
-                Clock.systemUTC());
+                config.pool().panicThreshold(), Clock.systemUTC());
         this.admin = new Admin(config.admin(), config.forwarding().trustForwardedFor(), config.pool().strategy(), pool,
                 drain::isShuttingDown);
         String stickyCookie = config.pool().stickyCookie();

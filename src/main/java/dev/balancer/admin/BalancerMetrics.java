@@ -116,6 +116,12 @@ final class BalancerMetrics {
                 .constLabels(poolLabel)
                 .callback(callback -> callback.call(snapshot.get().available().size()))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("balancer_panic")
+                .help("1 while too few backends are healthy (panicThreshold) and traffic goes to every backend not drained or down")
+                .constLabels(poolLabel)
+                .callback(callback -> callback.call(snapshot.get().panic() ? 1 : 0))
+                .register(registry);
     }
 
     /** The series of one backend, created when it joins the pool. */

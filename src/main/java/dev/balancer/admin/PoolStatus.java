@@ -14,11 +14,12 @@ import java.util.List;
  * @param pool      the servlet's name
  * @param strategy  the configured strategy
  * @param available backends that may be picked now
+ * @param panic     whether too few are healthy, so traffic goes to unhealthy and ejected ones too
  * @param at        when this report was made
  * @param requests  client requests answered so far, by {@link StatusClasses} index
  * @param backends  every member, in configured order
  */
-record PoolStatus(String pool, String strategy, int available, Instant at, long[] requests, List<BackendReport> backends) {
+record PoolStatus(String pool, String strategy, int available, boolean panic, Instant at, long[] requests, List<BackendReport> backends) {
 
     static PoolStatus of(PoolTelemetry telemetry, BalancerMetrics metrics, String strategy) {
         PoolSnapshot snapshot = telemetry.pool().snapshot();
@@ -34,13 +35,13 @@ record PoolStatus(String pool, String strategy, int available, Instant at, long[
         for (int i = 0; i < requests.length; i++) {
             requests[i] = metrics.requests(i);
         }
-        return new PoolStatus(telemetry.pool().name(), strategy, snapshot.available().size(),
+        return new PoolStatus(telemetry.pool().name(), strategy, snapshot.available().size(), snapshot.panic(),
                 telemetry.pool().clock().instant(), requests, List.copyOf(backends));
     }
 
     String toJson() {
         Json json = new Json().beginObject()
-                .field("pool", pool).field("strategy", strategy).field("available", available).field("at", at.toString());
+                .field("pool", pool).field("strategy", strategy).field("available", available).field("panic", panic).field("at", at.toString());
         writeClasses(json.beginObject("requests"), requests).endObject();
         json.beginArray("backends");
         backends.forEach(backend -> backend.writeTo(json));

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The state operators see for a backend: its {@link BackendStatus}, except that a healthy backup backend not taking
- * traffic (because a primary is available) is shown as {@code backup}. Status JSON, page and metrics all use this.
+ * traffic (because enough primaries are healthy) is shown as {@code backup}. Status JSON, page and metrics all use this.
  */
 final class ShownState {
     static final String BACKUP = "backup";

@@ -60,7 +60,7 @@ public final class Backend implements Endpoint {
 
     /**
      * Weight strategies use when they build a picker: the configured weight, or less while slow start ramps
-     * a recovered backend up. Never below 1.
+     * a recovered or newly added backend up. Never below 1.
      */
     @Override
     public int effectiveWeight() {

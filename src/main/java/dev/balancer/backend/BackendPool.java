@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,21 +26,26 @@ public final class BackendPool {
     private final String name;
     private final Strategy strategy;
     private final Clock clock;
+    private final int panicThreshold;
     private final Map<Backend, BackendState> states = new LinkedHashMap<>();
     private final List<Consumer<PoolSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Backend>> joinListeners = new CopyOnWriteArrayList<>();
     private final List<ProbeObserver> probeObservers = new CopyOnWriteArrayList<>();
     private volatile PoolSnapshot snapshot;
 
     /**
      * @param strategy this pool's own instance: it may keep state across the pickers it builds here, and it hears
      *                 every attempt ({@link Strategy#attemptEnded})
+     * @param panicThreshold percent of the primaries that must be healthy, else traffic goes to all (see
+     *                 {@link Selection}); 0 turns panic off
      */
-    public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, Clock clock) {
+    public BackendPool(String name, Strategy strategy, List<BackendSpec> specs, int panicThreshold, Clock clock) {
         this.name = name;
         this.strategy = strategy;
         this.clock = clock;
+        this.panicThreshold = panicThreshold;
         for (BackendSpec spec : specs) {
             states.put(new Backend(spec), initialState(spec));
         }
@@ -66,6 +72,14 @@ public final class BackendPool {
     /** Called with every state change, after the new snapshot is published, on the thread that made it. */
     public void onTransition(Consumer<Transition> listener) {
         transitionListeners.add(listener);
+    }
+
+    /**
+     * Called with every backend that joins after the pool was built (discovery), after the snapshot that has it is
+     * published, on the thread that added it. Backends of the initial list never join: they were there from the start.
+     */
+    public void onJoin(Consumer<Backend> listener) {
+        joinListeners.add(listener);
     }
 
     /** Called after every attempt at a backend; see {@link AttemptObserver}. */
@@ -120,10 +134,19 @@ public final class BackendPool {
      * checks must not, say, bring back a backend an operator drained.
      */
     public boolean transition(Backend backend, Set<BackendStatus> from, BackendStatus status, String reason) {
+        return transition(backend, from, status, reason, snapshot -> true);
+    }
+
+    /**
+     * Like {@link #transition(Backend, Set, BackendStatus, String)}, and only if {@code allowed} accepts the current
+     * snapshot, tested under the pool's lock: a cap on ejections holds even when several are decided at once.
+     */
+    public boolean transition(Backend backend, Set<BackendStatus> from, BackendStatus status, String reason,
+                              Predicate<PoolSnapshot> allowed) {
         Transition transition;
         synchronized (this) {
             BackendState old = states.get(backend);
-            if (old == null || old.status() == status || !from.contains(old.status())) {
+            if (old == null || old.status() == status || !from.contains(old.status()) || !allowed.test(snapshot)) {
                 return false;
             }
             BackendState next = new BackendState(status, reason, clock.instant());
@@ -143,28 +166,34 @@ public final class BackendPool {
     }
 
     /**
-     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy;
+     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy
+     * (and {@linkplain #onJoin join}, so slow start can ramp them);
      * vanished ones are dropped from the snapshot, so they get no new requests while in-flight ones finish.
      */
-    public synchronized void updateMembers(List<BackendSpec> specs) {
-        Map<BackendSpec, Backend> current = new LinkedHashMap<>();
-        states.keySet().forEach(b -> current.put(b.spec(), b));
-        Map<Backend, BackendState> next = new LinkedHashMap<>();
-        for (BackendSpec spec : specs) {
-            Backend existing = current.get(spec);
-            if (existing != null) {
-                next.put(existing, states.get(existing));
-            } else {
-                Backend added = new Backend(spec);
-                next.put(added, initialState(spec));
-                LOG.info("[{}] backend {} added", name, added);
+    public void updateMembers(List<BackendSpec> specs) {
+        List<Backend> joined = new ArrayList<>();
+        synchronized (this) {
+            Map<BackendSpec, Backend> current = new LinkedHashMap<>();
+            states.keySet().forEach(b -> current.put(b.spec(), b));
+            Map<Backend, BackendState> next = new LinkedHashMap<>();
+            for (BackendSpec spec : specs) {
+                Backend existing = current.get(spec);
+                if (existing != null) {
+                    next.put(existing, states.get(existing));
+                } else {
+                    Backend added = new Backend(spec);
+                    next.put(added, initialState(spec));
+                    joined.add(added);
+                    LOG.info("[{}] backend {} added", name, added);
+                }
             }
+            current.values().stream().filter(b -> !next.containsKey(b))
+                    .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
+            states.clear();
+            states.putAll(next);
+            publish();
         }
-        current.values().stream().filter(b -> !next.containsKey(b))
-                .forEach(b -> LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, b, b.inFlight()));
-        states.clear();
-        states.putAll(next);
-        publish();
+        joined.forEach(backend -> joinListeners.forEach(listener -> listener.accept(backend)));
     }
 
     private BackendState initialState(BackendSpec spec) {
@@ -175,16 +204,19 @@ public final class BackendPool {
 
     private void publish() {
         List<Backend> members = List.copyOf(states.keySet());
-        List<Backend> primaries = new ArrayList<>();
-        List<Backend> backups = new ArrayList<>();
-        states.forEach((backend, state) -> {
-            if (state.isAvailable()) {
-                (backend.isBackup() ? backups : primaries).add(backend);
+        Selection selection = Selection.of(states, panicThreshold);
+        List<Backend> available = selection.available();
+        boolean wasPanic = snapshot != null && snapshot.panic();
+        if (selection.panic() != wasPanic) {
+            if (selection.panic()) {
+                LOG.warn("[{}] panic: {}, below panicThreshold={}%: traffic goes to all {} backends not drained or down",
+                        name, Selection.describe(states), panicThreshold, available.size());
+            } else {
+                LOG.info("[{}] panic over: {}", name, Selection.describe(states));
             }
-        });
-        List<Backend> available = List.copyOf(primaries.isEmpty() ? backups : primaries);
+        }
         PoolSnapshot next = new PoolSnapshot(members, Map.copyOf(states), available,
-                available.isEmpty() ? request -> null : strategy.newPicker(available));
+                available.isEmpty() ? request -> null : strategy.newPicker(available), selection.panic());
         snapshot = next;
         listeners.forEach(listener -> listener.accept(next));
     }

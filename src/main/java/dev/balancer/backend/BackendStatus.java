@@ -2,7 +2,8 @@ package dev.balancer.backend;
 
 import java.util.Locale;
 
-/** Why a backend does or does not get traffic. Only {@link #HEALTHY} backends are picked. */
+/** Why a backend does or does not get traffic. Only {@link #HEALTHY} backends are picked, except in
+ * {@linkplain PoolSnapshot#panic() panic}. */
 public enum BackendStatus {
     /** Passing checks; gets traffic. */
     HEALTHY,

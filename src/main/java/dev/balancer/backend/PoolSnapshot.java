@@ -12,10 +12,13 @@ import java.util.Map;
  *
  * @param members   every known backend, configured order
  * @param states    each member's state
- * @param available backends that may be picked: healthy primaries, or healthy backups while no primary is
+ * @param available backends that may be picked: healthy primaries, with healthy backups while too few primaries are
+ *                  healthy, or in panic every member not drained or down (see {@link Selection})
  * @param picker    the strategy's picker over {@code available}
+ * @param panic     whether too few backends are healthy, so {@code available} includes unhealthy and ejected ones
  */
-public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker<Backend> picker) {
+public record PoolSnapshot(List<Backend> members, Map<Backend, BackendState> states, List<Backend> available, Picker<Backend> picker,
+                           boolean panic) {
 
     /** The chosen backend, or null when none is available. */
     public Backend pick(ClientRequest request) {

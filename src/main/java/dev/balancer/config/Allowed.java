@@ -28,6 +28,19 @@ public sealed interface Allowed {
         }
     }
 
+    /** An integer from {@code min} to {@code max}, or {@code 0}/{@code off} for a feature that is off unless asked for. */
+    record CountOrOff(int min, int max) implements Allowed {
+        @Override
+        public String docs() {
+            return min + ".." + max + ", 0 or off";
+        }
+
+        @Override
+        public String message() {
+            return "an integer from " + min + " to " + max + ", or 0 or off to turn it off";
+        }
+    }
+
     /** A duration up to 7 days; zero only when {@code zeroAllowed} (there zero turns the feature off or skips a wait). */
     record DurationRange(boolean zeroAllowed) implements Allowed {
         @Override

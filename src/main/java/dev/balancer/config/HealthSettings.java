@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param timeout            a slower probe fails; never longer than the interval
  * @param healthyThreshold   passed probes in a row that bring a backend back
  * @param unhealthyThreshold failed probes in a row that take it out
- * @param slowStart          time over which a recovered backend's weight ramps up; zero for at once
+ * @param probe              what a probe sends and what answer passes it
+ * @param slowStart          time over which a recovered or new backend's weight ramps up; zero for at once
  */
 public record HealthSettings(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold,
-        Duration slowStart) {
+        ProbeSettings probe, Duration slowStart) {
 
     /** The probe timeout when the interval is longer and {@code healthCheckTimeout} is not set. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -28,7 +29,7 @@ public record HealthSettings(String path, Duration interval, Duration timeout, i
     public static HealthSettings from(Values values) {
         Duration interval = values.duration(HEALTH_CHECK_INTERVAL);
         return new HealthSettings(values.text(HEALTH_CHECK_PATH), interval, timeout(values, interval),
-                values.integer(HEALTHY_THRESHOLD), values.integer(UNHEALTHY_THRESHOLD), values.duration(SLOW_START));
+                values.integer(HEALTHY_THRESHOLD), values.integer(UNHEALTHY_THRESHOLD), ProbeSettings.from(values), values.duration(SLOW_START));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.balancer.config;
 import static dev.balancer.config.ConfigKey.BACKENDS;
 import static dev.balancer.config.ConfigKey.HASH_ON;
 import static dev.balancer.config.ConfigKey.LATENCY_DECAY;
+import static dev.balancer.config.ConfigKey.PANIC_THRESHOLD;
 import static dev.balancer.config.ConfigKey.STICKY_COOKIE;
 import static dev.balancer.config.ConfigKey.STRATEGY;
 
@@ -17,8 +18,11 @@ import java.util.List;
  * @param hashOn       the key of {@code strategy=hash}
  * @param stickyCookie name of the cookie pinning a client to a backend; null when sticky sessions are off
  * @param latencyDecay window of the latency estimate of {@code least-latency}
+ * @param panicThreshold percent of primaries that must be healthy, else traffic goes to every backend not drained or
+ *                     down; 0 when panic is off
  */
-public record PoolSettings(List<BackendSpec> backends, String strategy, String hashOn, String stickyCookie, Duration latencyDecay) {
+public record PoolSettings(List<BackendSpec> backends, String strategy, String hashOn, String stickyCookie, Duration latencyDecay,
+                           int panicThreshold) {
 
     public PoolSettings {
         backends = List.copyOf(backends);
@@ -32,6 +36,6 @@ public record PoolSettings(List<BackendSpec> backends, String strategy, String h
                     "at least one backend is required, e.g. backends=http://127.0.0.1:8081,http://127.0.0.1:8082 (or discovery=dns)");
         }
         return new PoolSettings(backends, values.text(STRATEGY), values.text(HASH_ON), values.optional(STICKY_COOKIE),
-                values.duration(LATENCY_DECAY));
+                values.duration(LATENCY_DECAY), values.integer(PANIC_THRESHOLD));
     }
 }

@@ -68,6 +68,24 @@ public final class Values {
         throw invalid(key);
     }
 
+    /** An integer in the key's range, or 0 for {@code 0} and {@code off}. */
+    public int countOrOff(ConfigKey key) {
+        Allowed.CountOrOff range = allowed(key, Allowed.CountOrOff.class);
+        String value = raw(key);
+        if ("off".equalsIgnoreCase(value) || "0".equals(value)) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= range.min() && n <= range.max()) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key);
+    }
+
     /** {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or {@code 0}, up to 7 days; zero only where the key allows it. */
     public Duration duration(ConfigKey key) {
         Allowed.DurationRange range = allowed(key, Allowed.DurationRange.class);

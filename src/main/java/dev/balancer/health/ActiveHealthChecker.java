@@ -5,7 +5,9 @@ import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
 import dev.balancer.backend.ProbeResult;
-import java.time.Duration;
+import dev.balancer.config.HealthSettings;
+import dev.balancer.config.ProbeSettings;
+import java.net.URI;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -17,15 +19,15 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Probes every backend with {@code GET healthCheckPath} every {@code healthCheckInterval}. Non-blocking: probes are
+ * Probes every backend with {@code GET healthCheckPath} (or HEAD, with {@code healthCheckHeaders}, on
+ * {@code healthCheckPort} when set) every {@code healthCheckInterval}. Non-blocking: probes are
  * Jetty client requests and their timers live on the client's scheduler, so 200 backends cost no threads. Each
  * backend's first probe starts at a random point of the interval, so probes are spread out, not fired at once.
- * 2xx/3xx within {@code healthCheckTimeout} passes; {@code unhealthyThreshold} failures in a row take a backend out,
+ * A status in {@code healthCheckStatus} (2xx/3xx by default) within {@code healthCheckTimeout}, with
+ * {@code healthCheckBody} in the body when that is set, passes; {@code unhealthyThreshold} failures in a row take a backend out,
  * {@code healthyThreshold} passes in a row bring it back.
  */
 final class ActiveHealthChecker implements AutoCloseable {
@@ -37,6 +39,7 @@ final class ActiveHealthChecker implements AutoCloseable {
     private final HttpClient client;
     private final Scheduler scheduler;
     private final String path;
+    private final ProbeSettings probe;
     private final long intervalNanos;
     private final long timeoutMillis;
     private final int healthyThreshold;
@@ -50,16 +53,17 @@ final class ActiveHealthChecker implements AutoCloseable {
         int failures;
     }
 
-    ActiveHealthChecker(BackendPool pool, HttpClient client, String path, Duration interval, Duration timeout,
-                        int healthyThreshold, int unhealthyThreshold) {
+    /** @param settings with a {@code path}: active checks are on */
+    ActiveHealthChecker(BackendPool pool, HttpClient client, HealthSettings settings) {
         this.pool = pool;
         this.client = client;
         this.scheduler = client.getScheduler();
-        this.path = path;
-        this.intervalNanos = interval.toNanos();
-        this.timeoutMillis = timeout.toMillis();
-        this.healthyThreshold = healthyThreshold;
-        this.unhealthyThreshold = unhealthyThreshold;
+        this.path = settings.path();
+        this.probe = settings.probe();
+        this.intervalNanos = settings.interval().toNanos();
+        this.timeoutMillis = settings.timeout().toMillis();
+        this.healthyThreshold = settings.healthyThreshold();
+        this.unhealthyThreshold = settings.unhealthyThreshold();
     }
 
     void start() {
@@ -84,39 +88,43 @@ final class ActiveHealthChecker implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        client.newRequest(backend.baseUrl() + path)
-                .method(HttpMethod.GET)
-                .headers(headers -> headers.put(HttpHeader.USER_AGENT, "balancer-health-check"))
+        ProbeBody body = new ProbeBody(probe.body() != null);
+        client.newRequest(url(backend))
+                .method(probe.method())
+                .headers(headers -> {
+                    headers.put(HttpHeader.USER_AGENT, "balancer-health-check");
+                    probe.headers().forEach(headers::put);
+                })
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .onResponseContentSource((response, source) -> discard(source))
+                .onResponseContentSource((response, source) -> body.read(source))
                 .send(result -> {
                     long elapsed = System.nanoTime() - start;
-                    record(backend, result, elapsed);
+                    record(backend, result, body, elapsed);
                     if (running) {
                         schedule(backend, Math.max(0, intervalNanos - elapsed));
                     }
                 });
     }
 
-    /** The body of a probe answer is not needed: read and drop it so the connection can be reused. */
-    private static void discard(Content.Source source) {
-        while (true) {
-            Content.Chunk chunk = source.read();
-            if (chunk == null) {
-                source.demand(() -> discard(source));
-                return;
-            }
-            chunk.release();
-            if (chunk.isLast()) {
-                return;
-            }
+    /**
+     * The backend's URL with the health path; on {@code healthCheckPort} without the base path, since a management
+     * server has a root of its own (Spring Boot's does not take the application's context path).
+     */
+    private String url(Backend backend) {
+        if (probe.port() == 0) {
+            return backend.baseUrl() + path;
         }
+        URI url = backend.url();
+        return url.getScheme() + "://" + url.getHost() + ":" + probe.port() + path;
     }
 
-    private void record(Backend backend, Result result, long elapsedNanos) {
+    private void record(Backend backend, Result result, ProbeBody body, long elapsedNanos) {
         Response response = result.getResponse();
-        boolean passed = result.isSucceeded() && response.getStatus() >= 200 && response.getStatus() < 400;
-        String detail = result.isSucceeded() ? "status " + response.getStatus() : describe(result.getFailure());
+        boolean statusPasses = result.isSucceeded() && probe.passes(response.getStatus());
+        boolean passed = statusPasses && (probe.body() == null || body.contains(probe.body()));
+        String detail = !result.isSucceeded() ? describe(result.getFailure())
+                : statusPasses && !passed ? "status " + response.getStatus() + ", body without the expected text"
+                : "status " + response.getStatus();
         pool.probeEnded(backend, new ProbeResult(passed, detail, pool.clock().instant(), elapsedNanos));
         Streak streak = streaks.get(backend);
         if (streak == null) {

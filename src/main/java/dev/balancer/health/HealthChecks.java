@@ -18,14 +18,13 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     public static HealthChecks start(BackendPool pool, HttpClient client, HealthSettings health, OutlierSettings outliers) {
-        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), outliers.maxFails(), outliers.failTimeout(), System::nanoTime));
+        pool.observe(new PassiveOutlierDetector(pool, client.getScheduler(), outliers, System::nanoTime));
         if (!health.slowStart().isZero()) {
-            pool.onTransition(new SlowStart(pool, client.getScheduler(), health.slowStart(), System::nanoTime));
+            new SlowStart(pool, client.getScheduler(), health.slowStart(), System::nanoTime).start();
         }
         ActiveHealthChecker active = null;
         if (health.path() != null) {
-            active = new ActiveHealthChecker(pool, client, health.path(), health.interval(), health.timeout(),
-                    health.healthyThreshold(), health.unhealthyThreshold());
+            active = new ActiveHealthChecker(pool, client, health);
             active.start();
         }
         return new HealthChecks(active);

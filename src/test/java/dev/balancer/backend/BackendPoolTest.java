@@ -20,7 +20,7 @@ class BackendPoolTest {
 
     @Test
     void roundRobinContinuesAcrossARebuildInsteadOfRestartingAtTheFirstBackend() {
-        BackendPool pool = new BackendPool("test", Strategy.roundRobin(), THREE_EQUAL, Clock.systemUTC());
+        BackendPool pool = new BackendPool("test", Strategy.roundRobin(), THREE_EQUAL, 0, Clock.systemUTC());
         List<Backend> available = pool.snapshot().available();
         for (int i = 0; i < 3; i++) {
             Backend picked = pool.snapshot().pick(null);
@@ -36,7 +36,7 @@ class BackendPoolTest {
 
     @Test
     void roundRobinContinuesAcrossAHealthTransitionAndBack() {
-        BackendPool pool = new BackendPool("test", Strategy.roundRobin(), THREE_EQUAL, Clock.systemUTC());
+        BackendPool pool = new BackendPool("test", Strategy.roundRobin(), THREE_EQUAL, 0, Clock.systemUTC());
         List<Backend> all = pool.snapshot().available();
         Map<Backend, Integer> picks = new java.util.HashMap<>();
         // Ten rounds of: one pick, a backend ejected and back. Restarting at the first backend on every rebuild
@@ -66,7 +66,7 @@ class BackendPoolTest {
                 heard.add(endpoint.key() + " " + status + " " + durationNanos + " " + (failure != null));
             }
         };
-        BackendPool pool = new BackendPool("test", learning, THREE_EQUAL, Clock.systemUTC());
+        BackendPool pool = new BackendPool("test", learning, THREE_EQUAL, 0, Clock.systemUTC());
         Backend backend = pool.snapshot().pick(null);
         pool.attemptStarted(backend);
         assertThat(backend.inFlight()).isEqualTo(1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -75,6 +76,11 @@ class BalancerConfigTest {
             "adminPath|/_balancer/|a path like /_balancer",
             "healthCheckTimeout|10s|must not be longer than healthCheckInterval",
             "discoveryPort|70000|an integer from 1 to 65535",
+            "healthCheckStatus|2xx|status codes and ranges from 100 to 599",
+            "healthCheckStatus|399-200|ranges go from low to high",
+            "healthCheckMethod|POST|GET or HEAD",
+            "healthCheckHeaders|Host app.local|headers as 'Name: value'",
+            "ejectOn5xx|many|an integer from 1 to 1000, or 0 or off",
     })
     void badValuesAreRejectedNamingKeyValueAndWhatIsAllowed(String key, String value, String allowed) {
         Map<String, String> values = new HashMap<>(Map.of("backends", OK_BACKENDS));
@@ -105,6 +111,20 @@ class BalancerConfigTest {
                     .hasMessage("Invalid configuration: " + key.key() + "='" + outside + "': an integer from " + range.min()
                             + " to " + range.max());
         }
+    }
+
+    @Test
+    void probeSettingsParseListsAndRefuseABodyCheckOnHead() {
+        ProbeSettings probe = parse(Map.of("backends", OK_BACKENDS, "healthCheckStatus", "200,204, 300-399",
+                "healthCheckHeaders", "Host: app.local; X-Probe: 1;", "healthCheckMethod", "head")).health().probe();
+        assertThat(probe.method()).isEqualTo("HEAD");
+        assertThat(probe.port()).as("unset: the traffic port").isZero();
+        assertThat(probe.headers()).containsExactly(Map.entry("Host", "app.local"), Map.entry("X-Probe", "1"));
+        assertThat(List.of(200, 204, 300, 399)).allSatisfy(status -> assertThat(probe.passes(status)).isTrue());
+        assertThat(List.of(201, 299, 400, 503)).allSatisfy(status -> assertThat(probe.passes(status)).isFalse());
+        assertThat(parse(Map.of("backends", OK_BACKENDS, "ejectOn5xx", "off")).outliers().ejectOn5xx()).isZero();
+        assertThatThrownBy(() -> parse(Map.of("backends", OK_BACKENDS, "healthCheckMethod", "HEAD", "healthCheckBody", "UP")))
+                .hasMessageContaining("healthCheckBody='UP'").hasMessageContaining("needs healthCheckMethod=GET");
     }
 
     @Test

@@ -69,8 +69,9 @@ abstract class ContainerContract {
         container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shopWebXml(), wars.resolve("shop.war")));
         container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, badWebXml(), wars.resolve("bad.war")));
 
-        // Only the root application sets healthCheckPath; the faster probe timing is for it.
-        container.start(Map.of("balancer.backends", a.url() + "," + b.url() + "," + c.url(),
+        // Only the root application sets healthCheckPath; the faster probe timing is for it. Panic off: its two
+        // backends both failing must answer 503, not send traffic to them anyway.
+        container.start(Map.of("balancer.backends", a.url() + "," + b.url() + "," + c.url(), "balancer.panicThreshold", "0",
                 "balancer.shutdownDelay", "0s", "balancer.healthCheckInterval", PROBE_INTERVAL.toMillis() + "ms",
                 "balancer.healthCheckTimeout", PROBE_INTERVAL.toMillis() + "ms"));
     }

@@ -294,8 +294,9 @@ class HealthEndToEndTest {
     @Test
     void allBackendsDownAnswers503InMilliseconds() throws Exception {
         List<TestBackend> backends = servers.backends(2);
+        // Without panic off, traffic would go to the stopped backends (PanicEndToEndTest): 502 after a refused connect.
         TestBalancer balancer = servers.balancer(backends, "healthCheckPath", "/health", "healthCheckInterval", "100ms",
-                "healthCheckTimeout", "100ms", "unhealthyThreshold", "1");
+                "healthCheckTimeout", "100ms", "unhealthyThreshold", "1", "panicThreshold", "0");
         BackendPool pool = balancer.pool();
         for (TestBackend backend : backends) {
             backend.stop();

@@ -25,7 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * it saw. Paths it understands: {@code /hold} waits until {@link #release()}; {@code /sha256} answers the SHA-256 of
  * the request body; {@code /headers} echoes the request headers as {@code name: value} lines; {@code /health}
  * answers 200 or 503 as set by {@link #healthy(boolean)} and is not counted in {@link #requests()}; {@code /status/NNN}
- * answers with status NNN.
+ * answers with status NNN; {@code /method/NAME} answers 200 to that method and 405 to others.
  */
 public final class TestBackend implements AutoCloseable {
     private final String name;
@@ -224,6 +224,9 @@ public final class TestBackend implements AutoCloseable {
             byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             if (path.startsWith("/status/")) {
                 response.setStatus(Integer.parseInt(path.substring("/status/".length())));
+            }
+            if (path.startsWith("/method/") && !path.equals("/method/" + request.getMethod())) {
+                response.setStatus(405);
             }
             response.setContentType("text/plain");
             response.setHeader("X-Backend", name);
