@@ -34,6 +34,8 @@ public enum ConfigKey {
     CONNECT_TIMEOUT("connectTimeout", "2s", positiveDuration(), "connect timeout to a backend"),
     TIMEOUT("timeout", "30s", positiveDuration(), "whole exchange with a backend; beyond it 504"),
     IDLE_TIMEOUT("idleTimeout", "30s", positiveDuration(), "idle time of a connection (backend side, and client side in the runnable jar)"),
+    TUNNEL_IDLE_TIMEOUT("tunnelIdleTimeout", "1h", positiveDuration(),
+            "idle time of a WebSocket tunnel after the backend's 101, both sides (HAProxy's timeout tunnel)"),
     TRUST_FORWARDED_FOR("trustForwardedFor", "false", flag(), "use the client's X-Forwarded-For for hashing and logs, and append to it"),
     DISCOVERY("discovery", "static", new Allowed.OneOf(List.of("static", "dns")), "static (the backends list) or dns (resolve discoveryHost)"),
     DISCOVERY_HOST("discoveryHost", null, matching(Values.HOST_NAME, "host name",
