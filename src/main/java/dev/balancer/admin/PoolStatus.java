@@ -16,9 +16,11 @@ import java.util.List;
  * @param available backends that may be picked now
  * @param at        when this report was made
  * @param requests  client requests answered so far, by {@link StatusClasses} index
+ * @param tunnels   WebSocket tunnels open now and the bytes they carried
  * @param backends  every member, in configured order
  */
-record PoolStatus(String pool, String strategy, int available, Instant at, long[] requests, List<BackendReport> backends) {
+record PoolStatus(String pool, String strategy, int available, Instant at, long[] requests, Tunnels tunnels,
+                  List<BackendReport> backends) {
 
     static PoolStatus of(PoolTelemetry telemetry, BalancerMetrics metrics, String strategy) {
         PoolSnapshot snapshot = telemetry.pool().snapshot();
@@ -35,13 +37,18 @@ record PoolStatus(String pool, String strategy, int available, Instant at, long[
             requests[i] = metrics.requests(i);
         }
         return new PoolStatus(telemetry.pool().name(), strategy, snapshot.available().size(),
-                telemetry.pool().clock().instant(), requests, List.copyOf(backends));
+                telemetry.pool().clock().instant(), requests,
+                new Tunnels(metrics.tunnelsActive(), metrics.tunnelBytes(true), metrics.tunnelBytes(false)),
+                List.copyOf(backends));
     }
 
     String toJson() {
         Json json = new Json().beginObject()
                 .field("pool", pool).field("strategy", strategy).field("available", available).field("at", at.toString());
         writeClasses(json.beginObject("requests"), requests).endObject();
+        json.beginObject("tunnels").field("active", tunnels.active())
+                .field("upstreamBytes", tunnels.upstreamBytes()).field("downstreamBytes", tunnels.downstreamBytes())
+                .endObject();
         json.beginArray("backends");
         backends.forEach(backend -> backend.writeTo(json));
         return json.endArray().endObject().toString();
@@ -61,6 +68,9 @@ record PoolStatus(String pool, String strategy, int available, Instant at, long[
         }
         return json;
     }
+
+    /** WebSocket tunnels: open now, and bytes carried client to backend (upstream) and back since start. */
+    record Tunnels(int active, long upstreamBytes, long downstreamBytes) {}
 
     /**
      * One backend in the report.
