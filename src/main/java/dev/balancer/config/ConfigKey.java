@@ -35,7 +35,7 @@ public enum ConfigKey {
     TIMEOUT("timeout", "30s", positiveDuration(), "whole exchange with a backend; beyond it 504"),
     IDLE_TIMEOUT("idleTimeout", "30s", positiveDuration(), "idle time of a connection (backend side, and client side in the runnable jar)"),
     TUNNEL_IDLE_TIMEOUT("tunnelIdleTimeout", "1h", positiveDuration(),
-            "idle time of a WebSocket tunnel after the backend's 101, both sides (HAProxy's timeout tunnel)"),
+            "idle time of a WebSocket tunnel after the backend's 101, both sides (HAProxy's timeout tunnel; runnable jar only)"),
     TRUST_FORWARDED_FOR("trustForwardedFor", "false", flag(), "use the client's X-Forwarded-For for hashing and logs, and append to it"),
     DISCOVERY("discovery", "static", new Allowed.OneOf(List.of("static", "dns")), "static (the backends list) or dns (resolve discoveryHost)"),
     DISCOVERY_HOST("discoveryHost", null, matching(Values.HOST_NAME, "host name",
