@@ -181,6 +181,18 @@ class WebSocketTunnelTest {
     }
 
     @Test
+    void aTunnelIdleForTunnelIdleTimeoutIsClosed() throws Exception {
+        WebSocketBackend backend = wsBackend("b0");
+        TestBalancer balancer = balancer(List.of(backend), "tunnelIdleTimeout", "300ms");
+        WsClient client = servers.keep(WsClient.connect(balancer.port(), "/chat"));
+        client.sendText("ping");
+        assertThat(client.next()).isEqualTo("ping");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.closed().isDone());
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.openSessions() == 0 && inFlight(balancer) == 0);
+    }
+
+    @Test
     void aStopClosesTunnelsLeftAfterTheShutdownTimeout() throws Exception {
         TestBalancer balancer = balancer(List.of(wsBackend("b0")), "shutdownTimeout", "500ms");
         WsClient client = servers.keep(WsClient.connect(balancer.port(), "/chat"));
