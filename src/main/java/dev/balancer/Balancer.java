@@ -127,7 +127,7 @@ public final class Balancer {
     private void awaitInFlight(Duration timeout) {
         try {
             if (!drain.await(timeout)) {
-                LOG.warn("[{}] {} proxied requests still in flight after shutdownTimeout {} ms: cut off", name,
+                LOG.warn("[{}] {} proxied requests or tunnels still in flight after shutdownTimeout {} ms: cut off", name,
                         drain.inFlight(), timeout.toMillis());
             }
         } catch (InterruptedException e) {
@@ -309,6 +309,34 @@ public final class Balancer {
             return new Recovery.Retry(next, retries.backoffNanos(exchange, nothingSent));
         }
         return reply(exchange, failure instanceof TimeoutException ? 504 : ourLimit ? 503 : 502);
+    }
+
+    /**
+     * The backend answered the exchange's WebSocket handshake with 101: the client and backend connections become
+     * one byte tunnel. Until {@link #tunnelClosed} it stays in flight for its backend (least-connections sees it)
+     * and holds up a graceful stop (at most {@code shutdownTimeout}, after which the front end closes it). The
+     * front end reports the handshake exchange itself as ended as usual.
+     */
+    public void tunnelOpened(Exchange exchange) {
+        exchange.tunnelled();
+        drain.started();
+        admin.tunnelOpened();
+    }
+
+    /** {@code bytes} more crossed a tunnel, from the client to the backend when {@code upstream}, else back. */
+    public void tunnelBytes(boolean upstream, int bytes) {
+        admin.tunnelBytes(upstream, bytes);
+    }
+
+    /**
+     * The tunnel closed, from either side: the backend's attempt ends, counted as the 101 it answered with the
+     * handshake's latency (a tunnel's lifetime says nothing of the backend's speed). Call once per tunnel.
+     */
+    public void tunnelClosed(Exchange exchange) {
+        pool.attemptEnded(exchange.backend(), 101, exchange.handshakeNanos(), null);
+        retries.attemptEnded(exchange);
+        admin.tunnelClosed();
+        drain.ended();
     }
 
     /**

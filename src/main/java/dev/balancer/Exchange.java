@@ -27,6 +27,8 @@ public final class Exchange {
     private volatile Throwable clientFailure;
     /** Why the last attempt failed, for the error message. */
     private volatile Throwable failure;
+    /** How long the backend took to answer 101, once the exchange became a tunnel; 0 before. */
+    private long handshakeNanos;
     /** Body bytes of the backend's response streamed to the client; written by the one thread streaming it. */
     private long responseBytes;
 
@@ -137,5 +139,14 @@ public final class Exchange {
 
     long attemptNanos() {
         return System.nanoTime() - attemptStartNanos;
+    }
+
+    /** The backend answered 101: the attempt's latency is the handshake's, not the tunnel's lifetime. */
+    void tunnelled() {
+        handshakeNanos = attemptNanos();
+    }
+
+    long handshakeNanos() {
+        return handshakeNanos;
     }
 }

@@ -21,6 +21,9 @@ public final class ProxyHeaders {
     private static final Set<String> HOP_BY_HOP = caseInsensitive(List.of("connection", "keep-alive",
             "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"));
 
+    /** The only protocol tunnelled, as the Upgrade header names it. */
+    public static final String WEBSOCKET = "websocket";
+
     private final boolean preserveHost;
     private final boolean trustForwardedFor;
 
@@ -48,6 +51,24 @@ public final class ProxyHeaders {
             }
         }
         return names;
+    }
+
+    /**
+     * Whether the client asks for a WebSocket tunnel (RFC 6455 4.1: {@code GET}, {@code Upgrade: websocket},
+     * {@code Connection: Upgrade}; the front end checks the request is HTTP/1.1). Such a handshake is forwarded with
+     * {@code Upgrade: websocket} and {@code Connection: Upgrade} to one backend, and a 101 turns it into a tunnel.
+     * Any other Upgrade ({@code h2c}, ...) is dropped like every hop-by-hop header: the request is answered as HTTP/1.1.
+     */
+    public static boolean isWebSocketUpgrade(String method, String upgrade, Set<String> connectionListed) {
+        if (upgrade == null || !"GET".equals(method) || !connectionListed.contains("upgrade")) {
+            return false;
+        }
+        for (String protocol : upgrade.split(",")) {
+            if (protocol.trim().equalsIgnoreCase(WEBSOCKET)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** X-Forwarded-For/-Proto/-Host, as nginx and HAProxy set them; no Via, which neither adds by default either. */

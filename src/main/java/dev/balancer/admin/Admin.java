@@ -68,6 +68,27 @@ public final class Admin {
         return metrics != null || accessLog;
     }
 
+    /** A WebSocket tunnel opened (the backend answered 101). */
+    public void tunnelOpened() {
+        if (metrics != null) {
+            metrics.tunnelOpened();
+        }
+    }
+
+    /** A WebSocket tunnel closed, from either side. */
+    public void tunnelClosed() {
+        if (metrics != null) {
+            metrics.tunnelClosed();
+        }
+    }
+
+    /** {@code bytes} crossed a tunnel: client to backend when {@code upstream}, else backend to client. */
+    public void tunnelBytes(boolean upstream, int bytes) {
+        if (metrics != null) {
+            metrics.tunnelBytes(upstream, bytes);
+        }
+    }
+
     /**
      * A client request was answered (by a backend or by the balancer itself).
      *

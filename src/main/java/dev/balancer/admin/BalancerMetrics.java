@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,9 @@ final class BalancerMetrics {
     private final CounterDataPoint retries;
     private final CounterDataPoint clientAborts;
     private final CounterDataPoint retriesRefused;
+    private final AtomicInteger tunnelsActive = new AtomicInteger();
+    private final CounterDataPoint tunnelBytesUp;
+    private final CounterDataPoint tunnelBytesDown;
 
     BalancerMetrics(String pool, Supplier<PoolSnapshot> snapshot) {
         Labels poolLabel = Labels.of("pool", pool);
@@ -59,6 +63,19 @@ final class BalancerMetrics {
                 .help("Requests whose client went away before the exchange was over (never counted against a backend)")
                 .constLabels(poolLabel).withoutExemplars()
                 .register(registry).labelValues();
+        GaugeWithCallback.builder()
+                .name("balancer_tunnels_active")
+                .help("WebSocket tunnels open now (backend answered 101, neither side closed yet)")
+                .constLabels(poolLabel)
+                .callback(callback -> callback.call(tunnelsActive.get()))
+                .register(registry);
+        Counter tunnelBytes = Counter.builder()
+                .name("balancer_tunnel_bytes_total")
+                .help("Bytes through WebSocket tunnels: upstream from clients to backends, downstream back")
+                .constLabels(poolLabel).labelNames("direction").withoutExemplars()
+                .register(registry);
+        tunnelBytesUp = tunnelBytes.labelValues("upstream");
+        tunnelBytesDown = tunnelBytes.labelValues("downstream");
         backendRequests = Counter.builder()
                 .name("balancer_backend_requests_total")
                 .help("Attempts at each backend, by the status class it answered (none: no response)")
@@ -151,6 +168,26 @@ final class BalancerMetrics {
 
     void retryRefused() {
         retriesRefused.inc();
+    }
+
+    void tunnelOpened() {
+        tunnelsActive.incrementAndGet();
+    }
+
+    void tunnelClosed() {
+        tunnelsActive.decrementAndGet();
+    }
+
+    void tunnelBytes(boolean upstream, int bytes) {
+        (upstream ? tunnelBytesUp : tunnelBytesDown).inc(bytes);
+    }
+
+    int tunnelsActive() {
+        return tunnelsActive.get();
+    }
+
+    long tunnelBytes(boolean upstream) {
+        return (long) (upstream ? tunnelBytesUp : tunnelBytesDown).get();
     }
 
     long requests(int statusClass) {

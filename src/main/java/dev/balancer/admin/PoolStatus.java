@@ -17,9 +17,11 @@ import java.util.List;
  * @param panic     whether too few are healthy, so traffic goes to unhealthy and ejected ones too
  * @param at        when this report was made
  * @param requests  client requests answered so far, by {@link StatusClasses} index
+ * @param tunnels   WebSocket tunnels open now and the bytes they carried
  * @param backends  every member, in configured order
  */
-record PoolStatus(String pool, String strategy, int available, boolean panic, Instant at, long[] requests, List<BackendReport> backends) {
+record PoolStatus(String pool, String strategy, int available, boolean panic, Instant at, long[] requests, Tunnels tunnels,
+                  List<BackendReport> backends) {
 
     static PoolStatus of(PoolTelemetry telemetry, BalancerMetrics metrics, String strategy) {
         PoolSnapshot snapshot = telemetry.pool().snapshot();
@@ -36,13 +38,18 @@ record PoolStatus(String pool, String strategy, int available, boolean panic, In
             requests[i] = metrics.requests(i);
         }
         return new PoolStatus(telemetry.pool().name(), strategy, snapshot.available().size(), snapshot.panic(),
-                telemetry.pool().clock().instant(), requests, List.copyOf(backends));
+                telemetry.pool().clock().instant(), requests,
+                new Tunnels(metrics.tunnelsActive(), metrics.tunnelBytes(true), metrics.tunnelBytes(false)),
+                List.copyOf(backends));
     }
 
     String toJson() {
         Json json = new Json().beginObject()
                 .field("pool", pool).field("strategy", strategy).field("available", available).field("panic", panic).field("at", at.toString());
         writeClasses(json.beginObject("requests"), requests).endObject();
+        json.beginObject("tunnels").field("active", tunnels.active())
+                .field("upstreamBytes", tunnels.upstreamBytes()).field("downstreamBytes", tunnels.downstreamBytes())
+                .endObject();
         json.beginArray("backends");
         backends.forEach(backend -> backend.writeTo(json));
         return json.endArray().endObject().toString();
@@ -62,6 +69,9 @@ record PoolStatus(String pool, String strategy, int available, boolean panic, In
         }
         return json;
     }
+
+    /** WebSocket tunnels: open now, and bytes carried client to backend (upstream) and back since start. */
+    record Tunnels(int active, long upstreamBytes, long downstreamBytes) {}
 
     /**
      * One backend in the report.

@@ -10,13 +10,16 @@ import dev.balancer.ProxyHeaders;
 import dev.balancer.Recovery;
 import dev.balancer.Route;
 import dev.balancer.backend.Backend;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -39,9 +42,11 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
     private final Balancer balancer;
     private final boolean tracksRequests;
+    private final WebSocketUpgrades webSockets;
 
     public BalancingProxyHandler(Balancer balancer) {
         this.balancer = balancer;
+        this.webSockets = new WebSocketUpgrades(balancer);
         this.tracksRequests = balancer.admin().tracksRequests();
     }
 
@@ -67,10 +72,14 @@ public final class BalancingProxyHandler extends ProxyHandler {
         balancer.start(getHttpClient());
     }
 
-    /** Gives in-flight requests up to {@code shutdownTimeout} before the client, and every backend connection, stops. */
+    /**
+     * Gives in-flight requests and WebSocket tunnels up to {@code shutdownTimeout}; then the tunnels left are closed
+     * and the client, and every backend connection, stops.
+     */
     @Override
     protected void doStop() throws Exception {
         balancer.stop();
+        webSockets.closeAll();
         super.doStop();
     }
 
@@ -84,13 +93,13 @@ public final class BalancingProxyHandler extends ProxyHandler {
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
-            writeError(response, tracksRequests ? new Reported(client, response, null, callback) : callback,
+            writeError(response, tracksRequests ? new Reported(balancer, client, response, null, callback) : callback,
                     refuse.status(), refuse.message());
             return true;
         }
         Exchange exchange = ((Route.Forward) route).exchange();
         request.setAttribute(EXCHANGE, exchange);
-        Callback done = tracksRequests ? new Reported(client, response, exchange, callback) : callback;
+        Callback done = tracksRequests ? new Reported(balancer, client, response, exchange, callback) : callback;
         send(request, response, Callback.from(done, () -> balancer.exchangeEnded(exchange)), exchange);
         return true;
     }
@@ -145,6 +154,9 @@ public final class BalancingProxyHandler extends ProxyHandler {
                 if (balancer.proxyHeaders().forwards(field.getName(), connectionListed)) {
                     proxied.add(field);
                 }
+            }
+            if (WebSocketUpgrades.requested(request)) {
+                WebSocketUpgrades.addRequestHeaders(proxied);
             }
         });
     }
@@ -221,12 +233,16 @@ public final class BalancingProxyHandler extends ProxyHandler {
         return (Exchange) request.getAttribute(EXCHANGE);
     }
 
-    /** Streams the backend's response to the client, keeping the exchange's bookkeeping. */
+    /**
+     * Streams the backend's response to the client, keeping the exchange's bookkeeping; a 101 to a WebSocket
+     * handshake turns the exchange into a tunnel instead.
+     */
     private final class ResponseListener extends ProxyResponseListener {
         private final Request request;
         private final Response response;
         private final Callback callback;
         private final Exchange exchange;
+        private final boolean webSocket;
 
         ResponseListener(Request request, org.eclipse.jetty.client.Request proxyRequest, Response response, Callback callback) {
             super(request, proxyRequest, response, callback);
@@ -234,10 +250,16 @@ public final class BalancingProxyHandler extends ProxyHandler {
             this.response = response;
             this.callback = callback;
             this.exchange = exchange(request);
+            this.webSocket = WebSocketUpgrades.requested(request);
         }
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response serverResponse) {
+            if (switching(serverResponse) && !webSocket) {
+                exchange.responseBegan(serverResponse.getStatus());
+                serverResponse.abort(new IOException("backend answered 101 to a request that asked for no upgrade"));
+                return;
+            }
             Recovery.Retry retry = balancer.responseBegan(exchange, serverResponse.getStatus());
             if (retry != null) {
                 serverResponse.abort(AbandonedAttempt.INSTANCE);
@@ -256,10 +278,35 @@ public final class BalancingProxyHandler extends ProxyHandler {
                     toClient.add(field);
                 }
             }
+            if (switching(serverResponse)) {
+                WebSocketUpgrades.addResponseHeaders(headers, toClient);
+            }
             String cookie = balancer.stickyCookie(exchange, "/", request.isSecure());
             if (cookie != null) {
                 toClient.add(HttpHeader.SET_COOKIE, cookie);
             }
+        }
+
+        /** A 101 is written when the tunnel is set up (see {@link #onComplete}), not as the end of a response. */
+        @Override
+        public void onSuccess(org.eclipse.jetty.client.Response serverResponse) {
+            if (!switching(serverResponse)) {
+                super.onSuccess(serverResponse);
+            }
+        }
+
+        /** After a 101 Jetty's client has let go of the backend connection: the tunnel takes it over. */
+        @Override
+        public void onComplete(Result result) {
+            if (result.isSucceeded() && switching(result.getResponse())) {
+                webSockets.tunnel(exchange, request, response, result.getRequest(), callback);
+            } else {
+                super.onComplete(result);
+            }
+        }
+
+        private static boolean switching(org.eclipse.jetty.client.Response serverResponse) {
+            return serverResponse.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101;
         }
 
         /**
@@ -278,38 +325,6 @@ public final class BalancingProxyHandler extends ProxyHandler {
                 exchange.clientFailed(failure);
                 serverResponse.abort(failure);
             }));
-        }
-    }
-
-    /** Reports the finished request to the admin telemetry and access log, whatever its outcome. */
-    private final class Reported extends Callback.Nested {
-        private final CoreClientRequest client;
-        private final Response response;
-        private final Exchange exchange;
-        private final long startNanos = System.nanoTime();
-
-        Reported(CoreClientRequest client, Response response, Exchange exchange, Callback callback) {
-            super(callback);
-            this.client = client;
-            this.response = response;
-            this.exchange = exchange;
-        }
-
-        @Override
-        public void succeeded() {
-            report();
-            super.succeeded();
-        }
-
-        @Override
-        public void failed(Throwable failure) {
-            report();
-            super.failed(failure);
-        }
-
-        private void report() {
-            balancer.requestEnded(client, response.getStatus(), exchange,
-                    response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH), System.nanoTime() - startNanos);
         }
     }
 }
