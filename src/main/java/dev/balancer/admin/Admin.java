@@ -6,6 +6,7 @@ import dev.balancer.strategy.ClientRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,7 +22,8 @@ public final class Admin {
     private final String prefix;
     private final AdminEndpoints endpoints;
     private final BalancerMetrics metrics;
-    private final boolean accessLog;
+    /** Null with {@code accessLog=false}. */
+    private final AccessLog accessLog;
     private final boolean trustForwardedFor;
 
     /**
@@ -31,7 +33,7 @@ public final class Admin {
      */
     public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown) {
         this.prefix = settings.path();
-        this.accessLog = settings.accessLog();
+        this.accessLog = settings.accessLog() ? new AccessLog(settings.accessLogFormat()) : null;
         this.trustForwardedFor = trustForwardedFor;
         if (settings.enabled()) {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
@@ -65,27 +67,30 @@ public final class Admin {
 
     /** Whether {@link #requestEnded} does anything; when not, the servlet need not track request ends at all. */
     public boolean tracksRequests() {
-        return metrics != null || accessLog;
+        return metrics != null || accessLog != null;
     }
 
     /**
      * A client request was answered (by a backend or by the balancer itself).
      *
+     * @param requestId the request's id, as the backend and the client saw it
      * @param backend the backend that answered last, or null when none was tried
      * @param bytes   response body bytes sent to the client
      * @param retries attempts after the first
      * @param clientAborted the client went away before the exchange was over (counted apart, never against a backend)
      */
-    public void requestEnded(ClientRequest request, int status, String backend, long bytes, long durationNanos, int retries,
-                             boolean clientAborted) {
+    public void requestEnded(ClientRequest request, String requestId, int status, String backend, long bytes,
+                             long durationNanos, int retries, boolean clientAborted) {
         if (metrics != null) {
             metrics.requestEnded(status, retries, clientAborted);
         }
-        if (accessLog) {
+        if (accessLog != null && AccessLog.enabled()) {
             String query = request.query();
             String uri = query == null ? request.path() : request.path() + "?" + query;
-            AccessLog.log(request.clientIp(trustForwardedFor), request.method(), uri, status, backend, bytes,
-                    durationNanos, retries, clientAborted);
+            Instant start = Instant.now().minusNanos(durationNanos);
+            accessLog.log(new AccessLog.Entry(request.clientIp(trustForwardedFor), request.method(), uri, request.protocol(),
+                    status, backend, bytes, durationNanos, retries, clientAborted, requestId, request.header("Referer"),
+                    request.header("User-Agent"), start));
         }
     }
 }

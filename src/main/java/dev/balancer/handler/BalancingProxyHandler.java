@@ -80,17 +80,18 @@ public final class BalancingProxyHandler extends ProxyHandler {
             return false;
         }
         CoreClientRequest client = new CoreClientRequest(request);
-        Route route = balancer.route(client, request.getLength(), Balancer.namesAnotherHost(
+        String requestId = balancer.requestId(client);
+        Route route = balancer.route(client, requestId, request.getLength(), Balancer.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
-            writeError(response, tracksRequests ? new Reported(client, response, null, callback) : callback,
-                    refuse.status(), refuse.message());
+            writeError(response, tracksRequests ? new Reported(client, requestId, response, null, callback) : callback,
+                    refuse.status(), refuse.message(), requestId);
             return true;
         }
         Exchange exchange = ((Route.Forward) route).exchange();
         request.setAttribute(EXCHANGE, exchange);
-        Callback done = tracksRequests ? new Reported(client, response, exchange, callback) : callback;
+        Callback done = tracksRequests ? new Reported(client, requestId, response, exchange, callback) : callback;
         send(request, response, Callback.from(done, () -> balancer.exchangeEnded(exchange)), exchange);
         return true;
     }
@@ -145,7 +146,11 @@ public final class BalancingProxyHandler extends ProxyHandler {
         String clientIp = Request.getRemoteAddr(request);
         String host = request.getHeaders().get(HttpHeader.HOST);
         String proto = request.getHttpURI().getScheme();
-        proxyRequest.headers(headers -> ProxyHeaders.addForwarded(headers, clientIp, proto == null ? "http" : proto, host));
+        String requestId = exchange(request).requestId();
+        proxyRequest.headers(headers -> {
+            ProxyHeaders.addForwarded(headers, clientIp, proto == null ? "http" : proto, host);
+            headers.put(balancer.requestIdHeader(), requestId);
+        });
     }
 
     @Override
@@ -184,14 +189,14 @@ public final class BalancingProxyHandler extends ProxyHandler {
             response.reset();
             send(request, response, callback, exchange);
         } else if (next instanceof Recovery.Reply reply) {
-            writeError(response, callback, reply.status(), reply.message());
+            writeError(response, callback, reply.status(), reply.message(), exchange.requestId());
         } else {
             callback.failed(failure); // Jetty cuts the client connection
         }
     }
 
-    /** Errors we answer ourselves get a JSON body. */
-    private static void writeError(Response response, Callback callback, int status, String message) {
+    /** Errors we answer ourselves get a JSON body, and the request id in it and in its header. */
+    private void writeError(Response response, Callback callback, int status, String message, String requestId) {
         response.reset();
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
@@ -199,7 +204,8 @@ public final class BalancingProxyHandler extends ProxyHandler {
         if (extra != null) {
             headers.put(extra);
         }
-        byte[] body = ErrorBody.of(message);
+        byte[] body = ErrorBody.of(message, requestId);
+        headers.put(balancer.requestIdHeader(), requestId);
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -237,6 +243,10 @@ public final class BalancingProxyHandler extends ProxyHandler {
                     toClient.add(field);
                 }
             }
+            // The client gets the id back, so it can quote it; a backend that answers with its own id is not overruled.
+            if (!toClient.contains(balancer.requestIdHeader())) {
+                toClient.put(balancer.requestIdHeader(), exchange.requestId());
+            }
             String cookie = balancer.stickyCookie(exchange, "/", request.isSecure());
             if (cookie != null) {
                 toClient.add(HttpHeader.SET_COOKIE, cookie);
@@ -265,13 +275,15 @@ public final class BalancingProxyHandler extends ProxyHandler {
     /** Reports the finished request to the admin telemetry and access log, whatever its outcome. */
     private final class Reported extends Callback.Nested {
         private final CoreClientRequest client;
+        private final String requestId;
         private final Response response;
         private final Exchange exchange;
         private final long startNanos = System.nanoTime();
 
-        Reported(CoreClientRequest client, Response response, Exchange exchange, Callback callback) {
+        Reported(CoreClientRequest client, String requestId, Response response, Exchange exchange, Callback callback) {
             super(callback);
             this.client = client;
+            this.requestId = requestId;
             this.response = response;
             this.exchange = exchange;
         }
@@ -289,7 +301,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         }
 
         private void report() {
-            balancer.requestEnded(client, response.getStatus(), exchange,
+            balancer.requestEnded(client, requestId, response.getStatus(), exchange,
                     response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH), System.nanoTime() - startNanos);
         }
     }

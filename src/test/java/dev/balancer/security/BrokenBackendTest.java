@@ -63,7 +63,7 @@ class BrokenBackendTest {
         Http.RawAnswer answer = Http.rawExchange(balancer.port(), "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n", 5000);
         if (frontEnd == FrontEnd.SERVLET) {
             assertThat(answer.text()).startsWith("HTTP/1.1 502")
-                    .contains("{\"error\":\"" + backend.url().replace("http://", "backend ") + " failed: connection closed before the response was complete\"}")
+                    .contains("{\"error\":\"" + backend.url().replace("http://", "backend ") + " failed: connection closed before the response was complete\",\"requestId\":")
                     .doesNotContain("HttpConnection");
         } else {
             assertThat(answer.text()).startsWith("HTTP/1.1 200").contains("Content-Length: 100").endsWith("only ten..");
