@@ -6,6 +6,7 @@ import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.Failures;
 import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.ClientRequest;
@@ -56,7 +57,7 @@ public final class Balancer {
         this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.pool().backends(),
                 Clock.systemUTC());
         this.admin = new Admin(config.admin(), config.forwarding().trustForwardedFor(), config.pool().strategy(), pool,
-                drain::isShuttingDown);
+                drain::isShuttingDown, config.discovery().mode() == DiscoverySettings.Mode.DNS, config.server().shutdownTimeout());
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
         this.requestIds = new RequestIds(config.forwarding().requestIdHeader());
@@ -83,6 +84,7 @@ public final class Balancer {
     public void start(HttpClient client) {
         discovery = Discovery.start(pool, config.discovery());
         health = HealthChecks.start(pool, client, config.health(), config.outliers());
+        admin.start(client.getScheduler());
         List<Backend> members = pool.snapshot().members();
         LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.pool().strategy(), summary(members));
     }

@@ -6,8 +6,10 @@ import dev.balancer.strategy.ClientRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Operability of one balancer: the admin endpoints under {@code adminPath} (status page, status JSON,
@@ -25,23 +27,38 @@ public final class Admin {
     /** Null with {@code accessLog=false}. */
     private final AccessLog accessLog;
     private final boolean trustForwardedFor;
+    /** Null with {@code admin=false}. */
+    private final Removals removals;
 
     /**
      * @param trustForwardedFor whether the access log shows the client from X-Forwarded-For
      * @param strategy          the strategy's name, for the status page
      * @param shuttingDown      whether the balancer is stopping: health then answers 503 whatever the backends
+     * @param followsDns        whether discovery owns the member set (the admin API then refuses to change it)
+     * @param removalTimeout    how long a removed backend's requests in flight keep it listed ({@code shutdownTimeout})
      */
-    public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown) {
+    public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown,
+                 boolean followsDns, Duration removalTimeout) {
         this.prefix = settings.path();
         this.accessLog = settings.accessLog() ? new AccessLog(settings.accessLogFormat()) : null;
         this.trustForwardedFor = trustForwardedFor;
         if (settings.enabled()) {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
             PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
-            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown);
+            removals = new Removals(pool, removalTimeout);
+            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown,
+                    removals, followsDns);
         } else {
             metrics = null;
             endpoints = null;
+            removals = null;
+        }
+    }
+
+    /** Timers (a removed backend's deadline) run on the proxy client's scheduler from now on. */
+    public void start(Scheduler scheduler) {
+        if (removals != null) {
+            removals.start(scheduler);
         }
     }
 
