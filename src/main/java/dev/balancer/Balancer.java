@@ -6,6 +6,7 @@ import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.Failures;
 import dev.balancer.backend.PoolSnapshot;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.ClientRequest;
@@ -40,6 +41,7 @@ public final class Balancer {
     private final StickySessions sticky;
     private final Admin admin;
     private final ProxyHeaders proxyHeaders;
+    private final RequestIds requestIds;
     private final Drain drain = new Drain();
     private final long attemptTimeoutNanos;
     private final long totalTimeoutMillis;
@@ -58,13 +60,15 @@ public final class Balancer {
         this.pool = new BackendPool(name, ConfiguredStrategy.create(config, loader), config.pool().backends(),
                 config.pool().panicThreshold(), Clock.systemUTC());
         this.admin = new Admin(config.admin(), config.forwarding().trustForwardedFor(), config.pool().strategy(), pool,
-                drain::isShuttingDown);
+                drain::isShuttingDown, config.discovery().mode() == DiscoverySettings.Mode.DNS, config.server().shutdownTimeout());
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
         this.retries = new RetryPolicy(config.retry(), drain::inFlight, this::retryTarget, admin::retryRefused);
         this.attemptTimeoutNanos = retries.attemptTimeoutNanos(config.timeouts().response().toNanos());
         this.totalTimeoutMillis = config.timeouts().total().toMillis();
-        this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor());
+        this.requestIds = new RequestIds(config.forwarding().requestIdHeader());
+        this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor(),
+                requestIds.header());
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
@@ -86,6 +90,7 @@ public final class Balancer {
     public void start(HttpClient client) {
         discovery = Discovery.start(pool, config.discovery());
         health = HealthChecks.start(pool, client, config.health(), config.outliers());
+        admin.start(client.getScheduler());
         List<Backend> members = pool.snapshot().members();
         LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.pool().strategy(), summary(members));
     }
@@ -156,14 +161,28 @@ public final class Balancer {
         return proxyHeaders;
     }
 
+    /** The header that carries request ids ({@code requestIdHeader}). */
+    public String requestIdHeader() {
+        return requestIds.header();
+    }
+
+    /**
+     * The request's id: the client's own when it sent a sane one, else a new one. The front end asks once per
+     * request, before {@link #route}, and carries it to the backend, the client, the access log and any error body.
+     */
+    public String requestId(ClientRequest request) {
+        return requestIds.of(request.header(requestIds.header()));
+    }
+
     /**
      * Decides where a client request goes: the backend its sticky cookie names, else the strategy's pick; or a
      * refusal (405, 400, 413, 503) with the reason for the JSON body.
      *
+     * @param requestId        the request's {@link #requestId}
      * @param contentLength    the declared body length, -1 when unknown
      * @param namesAnotherHost the request target names a host other than the Host header (see {@link #namesAnotherHost})
      */
-    public Route route(ClientRequest request, long contentLength, boolean namesAnotherHost) {
+    public Route route(ClientRequest request, String requestId, long contentLength, boolean namesAnotherHost) {
         if ("CONNECT".equalsIgnoreCase(request.method())) {
             return new Route.Refuse(405, "CONNECT is not supported: this is not a forward proxy");
         }
@@ -189,7 +208,7 @@ public final class Balancer {
             }
         }
         boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null;
-        return new Route.Forward(new Exchange(request, hasBody, backend));
+        return new Route.Forward(new Exchange(request, requestId, hasBody, backend));
     }
 
     /**
@@ -354,15 +373,17 @@ public final class Balancer {
     /**
      * A client request was answered, by a backend or by the balancer itself: telemetry and the access log learn it.
      *
+     * @param requestId     the request's {@link #requestId}
      * @param exchange      null when no backend was tried
      * @param contentLength the Content-Length of what the client got, -1 when unknown
      */
-    public void requestEnded(ClientRequest request, int status, Exchange exchange, long contentLength, long durationNanos) {
+    public void requestEnded(ClientRequest request, String requestId, int status, Exchange exchange, long contentLength,
+                             long durationNanos) {
         if (exchange == null) {
-            admin.requestEnded(request, status, null, Math.max(0, contentLength), durationNanos, 0, false);
+            admin.requestEnded(request, requestId, status, null, Math.max(0, contentLength), durationNanos, 0, false);
         } else {
-            admin.requestEnded(request, status, exchange.backend().id(), exchange.bytesSent(contentLength), durationNanos,
-                    exchange.retries(), exchange.clientAborted());
+            admin.requestEnded(request, requestId, status, exchange.backend().id(), exchange.bytesSent(contentLength),
+                    durationNanos, exchange.retries(), exchange.clientAborted());
         }
     }
 

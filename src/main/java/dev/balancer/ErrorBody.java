@@ -6,8 +6,9 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * The JSON error bodies Balancer answers with itself, {@code {"error":"..."}}, and the header that goes with each
- * status. Each front end writes them with its own response API.
+ * The JSON error bodies Balancer answers with itself, {@code {"error":"...","requestId":"..."}} (the id a user can
+ * quote when reporting it), and the header that goes with each status. Each front end writes them with its own
+ * response API.
  */
 public final class ErrorBody {
     private static final HttpField RETRY_AFTER = new HttpField(HttpHeader.RETRY_AFTER, "1");
@@ -15,8 +16,9 @@ public final class ErrorBody {
 
     private ErrorBody() {}
 
-    public static byte[] of(String message) {
-        return ("{\"error\":" + Json.quote(message) + "}\n").getBytes(StandardCharsets.UTF_8);
+    public static byte[] of(String message, String requestId) {
+        return ("{\"error\":" + Json.quote(message) + ",\"requestId\":" + Json.quote(requestId) + "}\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Exchange {
     private final ClientRequest request;
+    private final String requestId;
     private final boolean hasBody;
     private final long startNanos = System.nanoTime();
     private final List<Backend> tried = new ArrayList<>(2);
@@ -32,8 +33,9 @@ public final class Exchange {
     /** Body bytes of the backend's response streamed to the client; written by the one thread streaming it. */
     private long responseBytes;
 
-    Exchange(ClientRequest request, boolean hasBody, Backend first) {
+    Exchange(ClientRequest request, String requestId, boolean hasBody, Backend first) {
         this.request = request;
+        this.requestId = requestId;
         this.hasBody = hasBody;
         attempt(first);
     }
@@ -53,6 +55,11 @@ public final class Exchange {
 
     public ClientRequest request() {
         return request;
+    }
+
+    /** The request's id, as the backend, the client and the access log see it. */
+    public String requestId() {
+        return requestId;
     }
 
     /** Attempts after the first. */

@@ -26,17 +26,23 @@ public final class ProxyHeaders {
 
     private final boolean preserveHost;
     private final boolean trustForwardedFor;
+    private final String requestIdHeader;
 
-    ProxyHeaders(boolean preserveHost, boolean trustForwardedFor) {
+    ProxyHeaders(boolean preserveHost, boolean trustForwardedFor, String requestIdHeader) {
         this.preserveHost = preserveHost;
         this.trustForwardedFor = trustForwardedFor;
+        this.requestIdHeader = requestIdHeader;
     }
 
-    /** Whether the client's request header goes to the backend. */
+    /**
+     * Whether the client's request header goes to the backend. The request id header never does as the client sent
+     * it: the front end sets it once, to the id the balancer kept or made (a client may have sent several).
+     */
     public boolean forwards(String name, Set<String> connectionListed) {
         return !NOT_FORWARDED.contains(name) && !connectionListed.contains(name)
                 && (preserveHost || !name.equalsIgnoreCase("host"))
-                && (trustForwardedFor || !name.equalsIgnoreCase("x-forwarded-for"));
+                && (trustForwardedFor || !name.equalsIgnoreCase("x-forwarded-for"))
+                && !name.equalsIgnoreCase(requestIdHeader);
     }
 
     /** The header names listed by Connection header values (RFC 9110 7.6.1); empty without any. */

@@ -188,7 +188,8 @@ class ProxyBehaviourTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(response.body().trim()).isEqualTo("{\"error\":\"no healthy backend\"}");
+        assertThat(response.body().trim()).isEqualTo("{\"error\":\"no healthy backend\",\"requestId\":\""
+                + response.headers().firstValue("X-Request-Id").orElseThrow() + "\"}");
         assertThat(backend.requests()).isZero();
     }
 

@@ -25,7 +25,7 @@ class RetryPolicyTest {
     }
 
     private Exchange get() {
-        return new Exchange(request("GET"), false, first);
+        return new Exchange(request("GET"), "id", false, first);
     }
 
     @Test
@@ -57,8 +57,8 @@ class RetryPolicyTest {
     @Test
     void answersAreRetriedOnlyForIdempotentRequestsWithoutABody() {
         RetryPolicy policy = policy(100, 100);
-        assertThat(policy.afterAnswer(new Exchange(request("POST"), false, first), 503)).isNull();
-        assertThat(policy.afterAnswer(new Exchange(request("PUT"), true, first), 503)).isNull();
+        assertThat(policy.afterAnswer(new Exchange(request("POST"), "id", false, first), 503)).isNull();
+        assertThat(policy.afterAnswer(new Exchange(request("PUT"), "id", true, first), 503)).isNull();
         assertThat(policy.afterAnswer(get(), 500)).as("not in retryOn").isNull();
         assertThat(policy.afterAnswer(get(), 503)).isSameAs(second);
     }

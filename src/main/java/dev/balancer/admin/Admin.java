@@ -6,7 +6,10 @@ import dev.balancer.strategy.ClientRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Operability of one balancer: the admin endpoints under {@code adminPath} (status page, status JSON,
@@ -21,25 +24,41 @@ public final class Admin {
     private final String prefix;
     private final AdminEndpoints endpoints;
     private final BalancerMetrics metrics;
-    private final boolean accessLog;
+    /** Null with {@code accessLog=false}. */
+    private final AccessLog accessLog;
     private final boolean trustForwardedFor;
+    /** Null with {@code admin=false}. */
+    private final Removals removals;
 
     /**
      * @param trustForwardedFor whether the access log shows the client from X-Forwarded-For
      * @param strategy          the strategy's name, for the status page
      * @param shuttingDown      whether the balancer is stopping: health then answers 503 whatever the backends
+     * @param followsDns        whether discovery owns the member set (the admin API then refuses to change it)
+     * @param removalTimeout    how long a removed backend's requests in flight keep it listed ({@code shutdownTimeout})
      */
-    public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown) {
+    public Admin(AdminSettings settings, boolean trustForwardedFor, String strategy, BackendPool pool, BooleanSupplier shuttingDown,
+                 boolean followsDns, Duration removalTimeout) {
         this.prefix = settings.path();
-        this.accessLog = settings.accessLog();
+        this.accessLog = settings.accessLog() ? new AccessLog(settings.accessLogFormat()) : null;
         this.trustForwardedFor = trustForwardedFor;
         if (settings.enabled()) {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
             PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
-            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown);
+            removals = new Removals(pool, removalTimeout);
+            endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown,
+                    removals, followsDns);
         } else {
             metrics = null;
             endpoints = null;
+            removals = null;
+        }
+    }
+
+    /** Timers (a removed backend's deadline) run on the proxy client's scheduler from now on. */
+    public void start(Scheduler scheduler) {
+        if (removals != null) {
+            removals.start(scheduler);
         }
     }
 
@@ -65,7 +84,7 @@ public final class Admin {
 
     /** Whether {@link #requestEnded} does anything; when not, the servlet need not track request ends at all. */
     public boolean tracksRequests() {
-        return metrics != null || accessLog;
+        return metrics != null || accessLog != null;
     }
 
     /** A WebSocket tunnel opened (the backend answered 101). */
@@ -92,21 +111,24 @@ public final class Admin {
     /**
      * A client request was answered (by a backend or by the balancer itself).
      *
+     * @param requestId the request's id, as the backend and the client saw it
      * @param backend the backend that answered last, or null when none was tried
      * @param bytes   response body bytes sent to the client
      * @param retries attempts after the first
      * @param clientAborted the client went away before the exchange was over (counted apart, never against a backend)
      */
-    public void requestEnded(ClientRequest request, int status, String backend, long bytes, long durationNanos, int retries,
-                             boolean clientAborted) {
+    public void requestEnded(ClientRequest request, String requestId, int status, String backend, long bytes,
+                             long durationNanos, int retries, boolean clientAborted) {
         if (metrics != null) {
             metrics.requestEnded(status, retries, clientAborted);
         }
-        if (accessLog) {
+        if (accessLog != null && AccessLog.enabled()) {
             String query = request.query();
             String uri = query == null ? request.path() : request.path() + "?" + query;
-            AccessLog.log(request.clientIp(trustForwardedFor), request.method(), uri, status, backend, bytes,
-                    durationNanos, retries, clientAborted);
+            Instant start = Instant.now().minusNanos(durationNanos);
+            accessLog.log(new AccessLog.Entry(request.clientIp(trustForwardedFor), request.method(), uri, request.protocol(),
+                    status, backend, bytes, durationNanos, retries, clientAborted, requestId, request.header("Referer"),
+                    request.header("User-Agent"), start));
         }
     }
 

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -18,13 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the admin API, below the admin prefix: {@code /} (page), {@code /status}, {@code /metrics},
- * {@code /health} and {@code POST /backends/{id}/drain|enable}. Everything answers JSON except page and metrics.
+ * {@code /health}, {@code POST /backends/{id}/drain|enable}, and adding, changing and removing backends
+ * ({@link BackendChanges}). Everything answers JSON except page and metrics.
  */
 final class AdminEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoints.class);
     static final String DRAINED = "drained by operator";
     static final String ENABLED = "enabled by operator";
     private static final Pattern ACTION = Pattern.compile("/backends/([^/]+)/(drain|enable)");
+    private static final Pattern BACKEND = Pattern.compile("/backends/([^/]+)");
 
     private final BackendPool pool;
     private final PoolTelemetry telemetry;
@@ -33,10 +36,14 @@ final class AdminEndpoints {
     private final String strategy;
     private final StatusPage page = new StatusPage();
     private final BooleanSupplier shuttingDown;
+    private final Removals removals;
+    private final BackendChanges changes;
 
     AdminEndpoints(BackendPool pool, PoolTelemetry telemetry, BalancerMetrics metrics, AdminAccess access, String strategy,
-                   BooleanSupplier shuttingDown) {
+                   BooleanSupplier shuttingDown, Removals removals, boolean followsDns) {
         this.shuttingDown = shuttingDown;
+        this.removals = removals;
+        this.changes = new BackendChanges(pool, telemetry, access, removals, followsDns);
         this.pool = pool;
         this.telemetry = telemetry;
         this.metrics = metrics;
@@ -71,6 +78,7 @@ final class AdminEndpoints {
             return;
         }
         Matcher action = ACTION.matcher(path);
+        Matcher backend = BACKEND.matcher(path);
         if (path.equals("/status")) {
             if (readOnly(request, response)) {
                 send(request, response, 200, "application/json", PoolStatus.of(telemetry, metrics, strategy).toJson());
@@ -81,6 +89,18 @@ final class AdminEndpoints {
             }
         } else if (action.matches()) {
             act(request, response, action.group(1), action.group(2));
+        } else if (path.equals("/backends")) {
+            if (changing(request, response, "POST")) {
+                changes.add(request, response);
+            }
+        } else if (backend.matches()) {
+            if (changing(request, response, "PATCH, DELETE")) {
+                if (request.getMethod().equals("PATCH")) {
+                    changes.change(request, response, backend.group(1));
+                } else {
+                    changes.remove(request, response, backend.group(1));
+                }
+            }
         } else {
             error(request, response, 404, "no admin endpoint " + path);
         }
@@ -117,20 +137,45 @@ final class AdminEndpoints {
             return;
         }
         Backend backend = found.get();
+        if (action.equals("enable") && removals.isLeaving(backend)) {
+            error(request, response, 409, "backend " + id + " is being removed");
+            return;
+        }
         boolean changed = action.equals("drain")
                 ? pool.transition(backend, BackendStatus.DRAINING, DRAINED)
                 : pool.transition(backend, BackendStatus.HEALTHY, ENABLED);
         // The pool logs the transition; this line says who asked for it.
         LOG.info("[{}] {} of backend {} requested from {}{}", pool.name(), action, id, request.getRemoteAddr(),
                 changed ? "" : " (no change)");
-        PoolSnapshot after = pool.snapshot();
-        BackendStats stats = telemetry.stats(backend);
-        if (after.state(backend) == null || stats == null) {
+        String entry = report(telemetry, backend);
+        if (entry == null) {
             error(request, response, 404, "no backend " + id + " (it left the pool)"); // discovery removed it meanwhile
             return;
         }
-        send(request, response, 200, "application/json",
-                PoolStatus.BackendReport.of(after, backend, stats, telemetry.nanoTime()).toJson());
+        send(request, response, 200, "application/json", entry);
+    }
+
+    /** The backend's entry of the status JSON, or null when it is no longer a member. */
+    static String report(PoolTelemetry telemetry, Backend backend) {
+        PoolSnapshot now = telemetry.pool().snapshot();
+        BackendStats stats = telemetry.stats(backend);
+        return now.state(backend) == null || stats == null ? null
+                : PoolStatus.BackendReport.of(now, backend, stats, telemetry.nanoTime()).toJson();
+    }
+
+    /** Answers 405 or 403 and returns false unless the method is one of {@code allowed} and the request same-site. */
+    private static boolean changing(HttpServletRequest request, HttpServletResponse response, String allowed)
+            throws IOException {
+        if (!List.of(allowed.split(", ")).contains(request.getMethod())) {
+            response.setHeader("Allow", allowed);
+            error(request, response, 405, "only " + allowed + " here");
+            return false;
+        }
+        if (AdminAccess.isCrossSite(request)) {
+            error(request, response, 403, "cross-site admin request refused");
+            return false;
+        }
+        return true;
     }
 
     /** Answers 401/403 and returns false unless the client may use the guarded endpoints. */
@@ -167,13 +212,13 @@ final class AdminEndpoints {
         send(request, response, 200, asset.contentType(), asset.body());
     }
 
-    private static void error(HttpServletRequest request, HttpServletResponse response, int status, String message)
+    static void error(HttpServletRequest request, HttpServletResponse response, int status, String message)
             throws IOException {
         send(request, response, status, "application/json", new Json().beginObject().field("error", message).endObject().toString());
     }
 
-    private static void send(HttpServletRequest request, HttpServletResponse response, int status, String contentType,
-                             String body) throws IOException {
+    static void send(HttpServletRequest request, HttpServletResponse response, int status, String contentType,
+                     String body) throws IOException {
         send(request, response, status, contentType, (body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 

@@ -6,12 +6,15 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One backend server. Identity and configuration never change; the live numbers strategies read through
- * {@link Endpoint} (in-flight requests, effective weight) are updated without locks on the request path, and only by
- * this package: the pool counts attempts and sets weights, so nothing else can make them disagree with it.
+ * One backend server. Its identity (URL, id) never changes; its spec (weight, backup) changes only when an operator
+ * re-weights it through the pool, which then publishes a new snapshot, so the object, and with it everything keyed
+ * by it (health, counters, latency estimates), stays. The live numbers strategies read through {@link Endpoint}
+ * (in-flight requests, effective weight) are updated without locks on the request path, and only by this package:
+ * the pool counts attempts and sets weights, so nothing else can make them disagree with it.
  */
 public final class Backend implements Endpoint {
-    private final BackendSpec spec;
+    /** Replaced only under the pool's lock, before the snapshot that shows it is published. */
+    private volatile BackendSpec spec;
     private final String id;
     private final String baseUrl;
     /** Read by every pick of the load-aware strategies: a field of its own, not an AtomicInteger one pointer away. */
@@ -51,6 +54,12 @@ public final class Backend implements Endpoint {
 
     public BackendSpec spec() {
         return spec;
+    }
+
+    /** The same URL with another weight or backup flag; see {@link BackendPool#reconfigure}. */
+    void spec(BackendSpec next) {
+        this.spec = next;
+        this.effectiveWeight = next.weight();
     }
 
     /** Configured weight. */

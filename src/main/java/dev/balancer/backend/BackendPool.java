@@ -196,6 +196,53 @@ public final class BackendPool {
         joined.forEach(backend -> joinListeners.forEach(listener -> listener.accept(backend)));
     }
 
+    /**
+     * Adds one backend (an operator's request), healthy unless its spec says down, in one new snapshot.
+     *
+     * @throws IllegalArgumentException when a member has the same URL or the same id
+     */
+    public synchronized Backend add(BackendSpec spec) {
+        Backend added = new Backend(spec);
+        for (Backend member : states.keySet()) {
+            if (member.url().equals(spec.url()) || member.id().equals(added.id())) {
+                throw new IllegalArgumentException("backend " + member.id() + " (" + member + ") is already in the pool");
+            }
+        }
+        states.put(added, initialState(spec));
+        LOG.info("[{}] backend {} added", name, spec);
+        publish();
+        return added;
+    }
+
+    /**
+     * Gives a member a new weight and backup flag, in one new snapshot. The backend stays the same object, so its
+     * state, counters and latency estimates stay too. Returns false when it is no longer a member.
+     */
+    public synchronized boolean reconfigure(Backend backend, int weight, boolean backup) {
+        if (!states.containsKey(backend)) {
+            return false;
+        }
+        BackendSpec before = backend.spec();
+        backend.spec(new BackendSpec(before.url(), weight, backup, before.down()));
+        LOG.info("[{}] backend {} reconfigured: weight {} -> {}, backup {} -> {}", name, backend, before.weight(), weight,
+                before.backup(), backup);
+        publish();
+        return true;
+    }
+
+    /**
+     * Forgets a member (an operator removed it): it leaves the snapshot; requests still in flight to it finish.
+     * Returns false when it was no longer a member.
+     */
+    public synchronized boolean remove(Backend backend) {
+        if (states.remove(backend) == null) {
+            return false;
+        }
+        LOG.info("[{}] backend {} removed ({} requests in flight finish)", name, backend, backend.inFlight());
+        publish();
+        return true;
+    }
+
     private BackendState initialState(BackendSpec spec) {
         return spec.down()
                 ? new BackendState(BackendStatus.DOWN, "configured down", clock.instant())

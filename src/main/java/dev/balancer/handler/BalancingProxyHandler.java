@@ -89,17 +89,18 @@ public final class BalancingProxyHandler extends ProxyHandler {
             return false;
         }
         CoreClientRequest client = new CoreClientRequest(request);
-        Route route = balancer.route(client, request.getLength(), Balancer.namesAnotherHost(
+        String requestId = balancer.requestId(client);
+        Route route = balancer.route(client, requestId, request.getLength(), Balancer.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
-            writeError(response, tracksRequests ? new Reported(balancer, client, response, null, callback) : callback,
-                    refuse.status(), refuse.message());
+            writeError(response, tracksRequests ? new Reported(balancer, client, requestId, response, null, callback) : callback,
+                    refuse.status(), refuse.message(), requestId);
             return true;
         }
         Exchange exchange = ((Route.Forward) route).exchange();
         request.setAttribute(EXCHANGE, exchange);
-        Callback done = tracksRequests ? new Reported(balancer, client, response, exchange, callback) : callback;
+        Callback done = tracksRequests ? new Reported(balancer, client, requestId, response, exchange, callback) : callback;
         send(request, response, Callback.from(done, () -> balancer.exchangeEnded(exchange)), exchange);
         return true;
     }
@@ -166,7 +167,11 @@ public final class BalancingProxyHandler extends ProxyHandler {
         String clientIp = Request.getRemoteAddr(request);
         String host = request.getHeaders().get(HttpHeader.HOST);
         String proto = request.getHttpURI().getScheme();
-        proxyRequest.headers(headers -> ProxyHeaders.addForwarded(headers, clientIp, proto == null ? "http" : proto, host));
+        String requestId = exchange(request).requestId();
+        proxyRequest.headers(headers -> {
+            ProxyHeaders.addForwarded(headers, clientIp, proto == null ? "http" : proto, host);
+            headers.put(balancer.requestIdHeader(), requestId);
+        });
     }
 
     @Override
@@ -208,14 +213,14 @@ public final class BalancingProxyHandler extends ProxyHandler {
             response.reset();
             resend(request, response, callback, exchange, retry);
         } else if (next instanceof Recovery.Reply reply) {
-            writeError(response, callback, reply.status(), reply.message());
+            writeError(response, callback, reply.status(), reply.message(), exchange.requestId());
         } else {
             callback.failed(failure); // Jetty cuts the client connection
         }
     }
 
-    /** Errors we answer ourselves get a JSON body. */
-    private static void writeError(Response response, Callback callback, int status, String message) {
+    /** Errors we answer ourselves get a JSON body, and the request id in it and in its header. */
+    private void writeError(Response response, Callback callback, int status, String message, String requestId) {
         response.reset();
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
@@ -223,7 +228,8 @@ public final class BalancingProxyHandler extends ProxyHandler {
         if (extra != null) {
             headers.put(extra);
         }
-        byte[] body = ErrorBody.of(message);
+        byte[] body = ErrorBody.of(message, requestId);
+        headers.put(balancer.requestIdHeader(), requestId);
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -280,6 +286,10 @@ public final class BalancingProxyHandler extends ProxyHandler {
             }
             if (switching(serverResponse)) {
                 WebSocketUpgrades.addResponseHeaders(headers, toClient);
+            }
+            // The client gets the id back, so it can quote it; a backend that answers with its own id is not overruled.
+            if (!toClient.contains(balancer.requestIdHeader())) {
+                toClient.put(balancer.requestIdHeader(), exchange.requestId());
             }
             String cookie = balancer.stickyCookie(exchange, "/", request.isSecure());
             if (cookie != null) {

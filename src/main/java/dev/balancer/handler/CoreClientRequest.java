@@ -38,6 +38,11 @@ record CoreClientRequest(Request request) implements ClientRequest {
     }
 
     @Override
+    public String protocol() {
+        return request.getConnectionMetaData().getProtocol();
+    }
+
+    @Override
     public String remoteAddress() {
         return Request.getRemoteAddr(request);
     }

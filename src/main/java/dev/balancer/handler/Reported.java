@@ -10,14 +10,17 @@ import org.eclipse.jetty.util.Callback;
 final class Reported extends Callback.Nested {
     private final Balancer balancer;
     private final CoreClientRequest client;
+    private final String requestId;
     private final Response response;
     private final Exchange exchange;
     private final long startNanos = System.nanoTime();
 
-    Reported(Balancer balancer, CoreClientRequest client, Response response, Exchange exchange, Callback callback) {
+    Reported(Balancer balancer, CoreClientRequest client, String requestId, Response response, Exchange exchange,
+             Callback callback) {
         super(callback);
         this.balancer = balancer;
         this.client = client;
+        this.requestId = requestId;
         this.response = response;
         this.exchange = exchange;
     }
@@ -35,7 +38,7 @@ final class Reported extends Callback.Nested {
     }
 
     private void report() {
-        balancer.requestEnded(client, response.getStatus(), exchange,
+        balancer.requestEnded(client, requestId, response.getStatus(), exchange,
                 response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH), System.nanoTime() - startNanos);
     }
 }

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public class BalancingProxyServlet extends AsyncProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
     private static final String EXCHANGE = Exchange.class.getName();
+    /** The id of a request the balancer refused, for the access log; a forwarded one's is in its exchange. */
+    static final String REQUEST_ID = EXCHANGE + ".requestId";
 
     private BalancerConfig config;
     private Balancer balancer;
@@ -146,11 +148,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     }
 
     private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        Route route = balancer.route(new ServletClientRequest(request), request.getContentLengthLong(),
+        ServletClientRequest client = new ServletClientRequest(request);
+        String requestId = balancer.requestId(client);
+        Route route = balancer.route(client, requestId, request.getContentLengthLong(),
                 Balancer.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
                         request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
-            writeError(response, refuse.status(), refuse.message());
+            request.setAttribute(REQUEST_ID, requestId);
+            writeError(response, refuse.status(), refuse.message(), requestId);
             return;
         }
         request.setAttribute(EXCHANGE, ((Route.Forward) route).exchange());
@@ -203,7 +208,11 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         String clientIp = clientRequest.getRemoteAddr();
         String host = clientRequest.getHeader("Host");
         String proto = clientRequest.getScheme();
-        proxyRequest.headers(headers -> ProxyHeaders.addForwarded(headers, clientIp, proto, host));
+        String requestId = exchange(clientRequest).requestId();
+        proxyRequest.headers(headers -> {
+            ProxyHeaders.addForwarded(headers, clientIp, proto, host);
+            headers.put(balancer.requestIdHeader(), requestId);
+        });
     }
 
     @Override
@@ -302,6 +311,10 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        // The client gets the id back, so it can quote it; a backend that answers with its own id is not overruled.
+        if (!proxyResponse.containsHeader(balancer.requestIdHeader())) {
+            proxyResponse.setHeader(balancer.requestIdHeader(), exchange(clientRequest).requestId());
+        }
         String path = clientRequest.getContextPath().isEmpty() ? "/" : clientRequest.getContextPath();
         String cookie = balancer.stickyCookie(exchange(clientRequest), path, clientRequest.isSecure());
         if (cookie != null) {
@@ -501,7 +514,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     private void replyError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Recovery.Reply reply) {
         try {
-            writeError(proxyResponse, reply.status(), reply.message());
+            writeError(proxyResponse, reply.status(), reply.message(), exchange(clientRequest).requestId());
         } catch (IOException | RuntimeException e) {
             LOG.debug("[{}] could not send the {} error", balancer.name(), reply.status(), e);
         } finally {
@@ -511,15 +524,16 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         }
     }
 
-    private static void writeError(HttpServletResponse response, int status, String message) throws IOException {
+    private void writeError(HttpServletResponse response, int status, String message, String requestId) throws IOException {
         response.resetBuffer();
         response.setStatus(status);
         HttpField header = ErrorBody.headerFor(status);
         if (header != null) {
             response.setHeader(header.getName(), header.getValue());
         }
+        response.setHeader(balancer.requestIdHeader(), requestId);
         response.setContentType("application/json");
-        byte[] body = ErrorBody.of(message);
+        byte[] body = ErrorBody.of(message, requestId);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -1,6 +1,7 @@
 package dev.balancer.servlet;
 
 import dev.balancer.Balancer;
+import dev.balancer.Exchange;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -28,7 +29,10 @@ final class RequestEnd {
 
     void ended(HttpServletRequest request, HttpServletResponse response, long startNanos) {
         try {
-            balancer.requestEnded(new ServletClientRequest(request), response.getStatus(), BalancingProxyServlet.exchange(request),
+            Exchange exchange = BalancingProxyServlet.exchange(request);
+            String requestId = exchange != null ? exchange.requestId()
+                    : (String) request.getAttribute(BalancingProxyServlet.REQUEST_ID);
+            balancer.requestEnded(new ServletClientRequest(request), requestId, response.getStatus(), exchange,
                     contentLength(response), System.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             LOG.debug("could not report the end of {} {}", request.getMethod(), request.getRequestURI(), e);

@@ -41,6 +41,11 @@ record ServletClientRequest(HttpServletRequest request) implements ClientRequest
     }
 
     @Override
+    public String protocol() {
+        return request.getProtocol();
+    }
+
+    @Override
     public String remoteAddress() {
         return request.getRemoteAddr();
     }

@@ -19,6 +19,11 @@ public interface ClientRequest {
     /** The value of the first cookie with this name, or null. */
     String cookie(String name);
 
+    /** The protocol and version, as in a request line: {@code HTTP/1.1}. For logs; strategies rarely need it. */
+    default String protocol() {
+        return "HTTP/1.1";
+    }
+
     /** The address of the peer that connected to us (not X-Forwarded-For). */
     String remoteAddress();
 

@@ -146,6 +146,76 @@ class AccessLogTest {
     }
 
     @Test
+    void theDefaultLineCarriesTheRequestId() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBalancer balancer = keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "accessLog", "true")));
+        Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/given")).header("X-Request-Id", "quoted-id-7").build());
+        HttpResponse<String> generated = Http.get(balancer.url() + "/generated");
+        await().until(() -> accessLines().size() == 2);
+        assertThat(accessLines()).anySatisfy(line -> assertThat(line).contains("uri=\"/given\"").endsWith(" request_id=quoted-id-7"));
+        assertThat(accessLines()).anySatisfy(line -> assertThat(line).contains("uri=\"/generated\"")
+                .endsWith(" request_id=" + generated.headers().firstValue("X-Request-Id").orElseThrow()));
+    }
+
+    @Test
+    void jsonWritesOneObjectPerLine() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBalancer balancer = keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "accessLog", "true",
+                "accessLogFormat", "json")));
+        HttpResponse<String> ok = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/j?q=\"x\"".replace("\"", "%22")))
+                .header("X-Request-Id", "json-id").header("User-Agent", "agent \"007\"").build());
+        await().until(() -> jsonLines().size() == 1);
+        com.fasterxml.jackson.databind.JsonNode line = jsonLines().get(0);
+        assertThat(line.get("client").asText()).isEqualTo("127.0.0.1");
+        assertThat(line.get("method").asText()).isEqualTo("GET");
+        assertThat(line.get("uri").asText()).isEqualTo("/j?q=%22x%22");
+        assertThat(line.get("status").asInt()).isEqualTo(200);
+        assertThat(line.get("backend").asText()).isEqualTo(id(a));
+        assertThat(line.get("bytes").asLong()).isEqualTo(ok.body().length());
+        assertThat(line.get("duration_ms").isNumber()).isTrue();
+        assertThat(line.get("retries").asInt()).isZero();
+        assertThat(line.get("request_id").asText()).isEqualTo("json-id");
+        assertThat(line.get("user_agent").asText()).isEqualTo("agent \"007\"");
+        assertThat(line.get("referer").isNull()).isTrue();
+        assertThat(java.time.Instant.parse(line.get("time").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
+    }
+
+    @Test
+    void combinedIsApacheAndNginxCombinedLogFormat() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBalancer balancer = keep(new TestBalancer(frontEnd, Map.of("backends", a.url(), "accessLog", "true",
+                "accessLogFormat", "combined")));
+        HttpResponse<String> ok = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/c?id=3"))
+                .header("Referer", "http://shop.example/cart").header("User-Agent", "curl/8.5.0").build());
+        Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/status/204")).header("User-Agent", "x").build());
+        Pattern combined = Pattern.compile("(\\S+) - - \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] "
+                + "\"([^\"]*)\" (\\d{3}) (\\d+|-) \"([^\"]*)\" \"([^\"]*)\"$");
+        await().until(() -> capturedLines().stream().filter(l -> combined.matcher(l).find()).count() == 2);
+        List<java.util.regex.Matcher> lines = capturedLines().stream().map(combined::matcher).filter(java.util.regex.Matcher::find).toList();
+        java.util.regex.Matcher first = lines.stream().filter(m -> m.group(3).startsWith("GET /c")).findFirst().orElseThrow();
+        assertThat(first.group(1)).isEqualTo("127.0.0.1");
+        assertThat(first.group(3)).isEqualTo("GET /c?id=3 HTTP/1.1");
+        assertThat(first.group(4)).isEqualTo("200");
+        assertThat(first.group(5)).isEqualTo(String.valueOf(ok.body().length()));
+        assertThat(first.group(6)).isEqualTo("http://shop.example/cart");
+        assertThat(first.group(7)).isEqualTo("curl/8.5.0");
+        java.util.regex.Matcher empty = lines.stream().filter(m -> m.group(3).startsWith("GET /status/204")).findFirst().orElseThrow();
+        assertThat(empty.group(5)).isEqualTo("-");
+        assertThat(empty.group(6)).isEqualTo("-");
+    }
+
+    private List<String> capturedLines() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("access")).toList();
+        }
+    }
+
+    private List<com.fasterxml.jackson.databind.JsonNode> jsonLines() {
+        return capturedLines().stream().filter(l -> l.contains("{\"time\""))
+                .map(l -> dev.balancer.testing.AdminClient.json(l.substring(l.indexOf("{\"time\"")))).toList();
+    }
+
+    @Test
     void uriIsQuotedSoOneRequestIsOneParsableLine() {
         assertThat(AccessLog.quoted("/a\"b\\c\u0001")).isEqualTo("\"/a\\\"b\\\\c\\x01\"");
     }

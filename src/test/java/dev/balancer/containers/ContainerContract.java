@@ -144,7 +144,7 @@ abstract class ContainerContract {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(response.body()).contains("{\"error\":\"no healthy backend\"}");
+        assertThat(response.body()).contains("{\"error\":\"no healthy backend\",\"requestId\":\"");
         // The descriptor's context-params won over -Dbalancer.backends; only probes reached the failing backends.
         assertThat(probedA.requests() + probedB.requests() + a.requests("/anything")).isZero();
 

@@ -33,6 +33,21 @@ public final class AdminClient {
         return Http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** POST with a JSON body, as the backends API takes it. */
+    public HttpResponse<String> post(String path, String json) {
+        return Http.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public HttpResponse<String> patch(String path, String json) {
+        return Http.send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public HttpResponse<String> delete(String path) {
+        return Http.send(request(path).DELETE().build());
+    }
+
     public JsonNode status() {
         HttpResponse<String> response = get("/status");
         if (response.statusCode() != 200) {
