@@ -40,7 +40,7 @@ abstract class ContainerContract {
     private static final Duration HOT_DEPLOY = Duration.ofSeconds(60);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
     /** Threads only a Balancer servlet starts: its client's pool outside Jetty, its client's scheduler everywhere. */
-    private static final Pattern BALANCER_THREAD = Pattern.compile("^(balancer-|HttpClient@)");
+    private static final Pattern BALANCER_THREAD = Pattern.compile("^(balancer-|BackendClient@)");
 
     private final List<TestBackend> backends = new ArrayList<>();
     private ServletContainer container;
