@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
@@ -43,6 +42,7 @@ public final class Balancer {
     private final ProxyHeaders proxyHeaders;
     private final RequestIds requestIds;
     private final Drain drain = new Drain();
+    private final BackendCapacity capacity;
     private final long attemptTimeoutNanos;
     private final long totalTimeoutMillis;
     private final RetryPolicy retries;
@@ -63,6 +63,7 @@ public final class Balancer {
                 drain::isShuttingDown, config.discovery().mode() == DiscoverySettings.Mode.DNS, config.server().shutdownTimeout());
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
+        this.capacity = new BackendCapacity(config.limits().maxConnectionsPerBackend());
         this.retries = new RetryPolicy(config.retry(), drain::inFlight, this::retryTarget, admin::retryRefused);
         this.attemptTimeoutNanos = retries.attemptTimeoutNanos(config.timeouts().response().toNanos());
         this.totalTimeoutMillis = config.timeouts().total().toMillis();
@@ -79,7 +80,7 @@ public final class Balancer {
         client.setUserAgentField(null);
         client.setMaxConnectionsPerDestination(config.limits().maxConnectionsPerBackend());
         // route() enforces the per-backend limit itself (see pendingLimit); Jetty's queue is only the backstop.
-        client.setMaxRequestsQueuedPerDestination(pendingLimit());
+        client.setMaxRequestsQueuedPerDestination(capacity.pendingLimit());
         client.setConnectTimeout(config.timeouts().connect().toMillis());
         client.setIdleTimeout(config.timeouts().idle().toMillis());
         // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
@@ -180,7 +181,7 @@ public final class Balancer {
      *
      * @param requestId        the request's {@link #requestId}
      * @param contentLength    the declared body length, -1 when unknown
-     * @param namesAnotherHost the request target names a host other than the Host header (see {@link #namesAnotherHost})
+     * @param namesAnotherHost the request target names a host other than the Host header (see {@link ProxyHeaders#namesAnotherHost})
      */
     public Route route(ClientRequest request, String requestId, long contentLength, boolean namesAnotherHost) {
         if ("CONNECT".equalsIgnoreCase(request.method())) {
@@ -200,58 +201,15 @@ public final class Balancer {
         if (backend == null) {
             return new Route.Refuse(503, NO_HEALTHY_BACKEND);
         }
-        if (backend.inFlight() >= pendingLimit()) {
+        if (capacity.full(backend)) {
             Backend full = backend;
-            backend = firstUnder(snapshot.available(), null);
+            backend = capacity.firstWithRoom(snapshot.available(), null);
             if (backend == null) {
-                return new Route.Refuse(503, atLimit(full));
+                return new Route.Refuse(503, capacity.atLimit(full));
             }
         }
         boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null;
         return new Route.Forward(new Exchange(request, requestId, hasBody, backend));
-    }
-
-    /**
-     * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the server report that
-     * authority as the server name; a Host header that disagrees with it means the client asked for another host.
-     */
-    public static boolean namesAnotherHost(String hostHeader, String serverName, int serverPort, boolean secure) {
-        if (hostHeader == null) {
-            return false;
-        }
-        String hostName = hostHeader;
-        int port = -1;
-        int colon = hostHeader.lastIndexOf(':');
-        if (colon > hostHeader.lastIndexOf(']')) {
-            hostName = hostHeader.substring(0, colon);
-            try {
-                port = Integer.parseInt(hostHeader.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return true;
-            }
-        }
-        if (port < 0) {
-            port = secure ? 443 : 80;
-        }
-        return !stripBrackets(hostName).equalsIgnoreCase(stripBrackets(serverName)) || port != serverPort;
-    }
-
-    private static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    /**
-     * Requests one backend may have at once: {@code maxConnectionsPerBackend} on connections and as many again
-     * waiting for one (Envoy's max connections plus max pending). Beyond that a request is answered 503 at once
-     * instead of queueing without bound.
-     */
-    private int pendingLimit() {
-        return 2 * config.limits().maxConnectionsPerBackend();
-    }
-
-    private String atLimit(Backend backend) {
-        return "backend " + backend.id() + " is at its limit of " + config.limits().maxConnectionsPerBackend()
-                + " connections and as many queued requests";
     }
 
     /** Whether a body of this many bytes (declared, or received so far) is over {@code maxRequestBodySize}. */
@@ -402,24 +360,11 @@ public final class Balancer {
      * its picker would advance its own rotation and line the next request up on the backend that just failed.
      */
     private Backend retryTarget(Exchange exchange, String why) {
-        Backend next = firstUnder(pool.snapshot().available(), exchange);
+        Backend next = capacity.firstWithRoom(pool.snapshot().available(), exchange);
         if (next != null) {
             LOG.debug("[{}] retrying {} on {}: {} {}", name, exchange.request().method(), next, exchange.backend(), why);
         }
         return next;
-    }
-
-    /** An available backend under its pending limit, not yet tried by the exchange, from a random start. */
-    private Backend firstUnder(List<Backend> available, Exchange exchange) {
-        int n = available.size();
-        int start = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
-        for (int i = 0; i < n; i++) {
-            Backend candidate = available.get((start + i) % n);
-            if ((exchange == null || !exchange.tried(candidate)) && candidate.inFlight() < pendingLimit()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     /** An error Balancer answers itself for the exchange, with the message its JSON body carries. */
@@ -428,7 +373,7 @@ public final class Balancer {
         String message = switch (status) {
             case 504 -> backend + " did not answer in time (responseTimeout " + config.timeouts().response().toMillis()
                     + " ms, idleTimeout " + config.timeouts().idle().toMillis() + " ms)";
-            case 503 -> atLimit(exchange.backend());
+            case 503 -> capacity.atLimit(exchange.backend());
             case 413 -> bodyTooLarge().getMessage();
             case 400 -> "malformed request body: " + Failures.describe(exchange.failure());
             case 502 -> backend + " failed: " + Failures.describe(exchange.failure());

@@ -96,6 +96,35 @@ public final class ProxyHeaders {
                 && response.getCSV(HttpHeader.CONNECTION, false).stream().anyMatch(field.getName()::equalsIgnoreCase);
     }
 
+    /**
+     * An absolute-form request target ({@code GET http://elsewhere/ HTTP/1.1}) makes the server report that
+     * authority as the server name; a Host header that disagrees with it means the client asked for another host.
+     */
+    public static boolean namesAnotherHost(String hostHeader, String serverName, int serverPort, boolean secure) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String hostName = hostHeader;
+        int port = -1;
+        int colon = hostHeader.lastIndexOf(':');
+        if (colon > hostHeader.lastIndexOf(']')) {
+            hostName = hostHeader.substring(0, colon);
+            try {
+                port = Integer.parseInt(hostHeader.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        if (port < 0) {
+            port = secure ? 443 : 80;
+        }
+        return !stripBrackets(hostName).equalsIgnoreCase(stripBrackets(serverName)) || port != serverPort;
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     /** Header names compare case-insensitively; a sorted set does that without lower-casing (allocating) each name. */
     private static Set<String> caseInsensitive(List<String> names) {
         Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);

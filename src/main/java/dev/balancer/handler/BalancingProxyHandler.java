@@ -90,7 +90,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         }
         CoreClientRequest client = new CoreClientRequest(request);
         String requestId = balancer.requestId(client);
-        Route route = balancer.route(client, requestId, request.getLength(), Balancer.namesAnotherHost(
+        Route route = balancer.route(client, requestId, request.getLength(), ProxyHeaders.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {

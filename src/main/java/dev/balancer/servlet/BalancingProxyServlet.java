@@ -151,7 +151,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         ServletClientRequest client = new ServletClientRequest(request);
         String requestId = balancer.requestId(client);
         Route route = balancer.route(client, requestId, request.getContentLengthLong(),
-                Balancer.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
+                ProxyHeaders.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
                         request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
             request.setAttribute(REQUEST_ID, requestId);
