@@ -1,6 +1,7 @@
 package dev.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +27,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -201,8 +201,8 @@ class WebSocketTunnelTest {
 
         long start = System.nanoTime();
         // Jetty's graceful stop waits for every connection of the connector, tunnels included, up to the stop
-        // timeout (shutdownTimeout), then closes them and reports that it had to with a TimeoutException.
-        assertThatThrownBy(balancer::close).isInstanceOf(TimeoutException.class);
+        // timeout (shutdownTimeout), then closes them: a warning in the log, not a failed stop.
+        assertThatCode(balancer::close).doesNotThrowAnyException();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.closed().isDone());
     }
