@@ -132,6 +132,13 @@ public final class Admin {
         }
     }
 
+    /** A configuration reload was refused: the new configuration is invalid, so nothing changed. */
+    public void configReloadFailed() {
+        if (metrics != null) {
+            metrics.configReloadFailed();
+        }
+    }
+
     /** A retry was refused because retries in flight reached {@code retryBudget}. */
     public void retryRefused() {
         if (metrics != null) {
