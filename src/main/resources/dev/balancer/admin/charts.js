@@ -5,6 +5,7 @@ window.balancerCharts = (function () {
   const NS = 'http://www.w3.org/2000/svg';
   const WIDTH = 90;
   const HEIGHT = 22;
+  const PAD = 2; // keeps the newest point's dot inside the box
   // floor: the smallest top of the scale, so a flat trickle does not fill the chart.
   const METRICS = [
     { key: 'rps', label: 'requests/s', floor: 1, format: (v) => v.toFixed(1) + '/s' },
@@ -54,14 +55,14 @@ window.balancerCharts = (function () {
         }
         points = [];
       };
-      const step = WIDTH / Math.max(1, slots - 1);
+      const step = (WIDTH - 2 * PAD) / Math.max(1, slots - 1);
       values.forEach((v, i) => {
         if (v === null || v === undefined) {
           flush(); // a gap: nothing was measured then
           return;
         }
-        const x = WIDTH - (values.length - 1 - i) * step;
-        const y = HEIGHT - 1 - (v / max) * (HEIGHT - 2);
+        const x = WIDTH - PAD - (values.length - 1 - i) * step;
+        const y = HEIGHT - PAD - (v / max) * (HEIGHT - 2 * PAD);
         points.push([x.toFixed(1), y.toFixed(1)]);
       });
       flush();
