@@ -46,7 +46,8 @@ public final class Balancer {
     private final long attemptTimeoutNanos;
     private final long totalTimeoutMillis;
     private final RetryPolicy retries;
-    private Discovery discovery;
+    /** Replaced when a reload changes what DNS discovery resolves. */
+    private volatile Discovery discovery;
     private HealthChecks health;
 
     /**
@@ -94,6 +95,15 @@ public final class Balancer {
         admin.start(client.getScheduler());
         List<Backend> members = pool.snapshot().members();
         LOG.info("[{}] balancing {} backends with {}: {}", name, members.size(), config.pool().strategy(), summary(members));
+    }
+
+    /**
+     * Discovery from now on follows {@code settings} (a reload changed the name, port or interval resolved): the old
+     * one stops, the new one resolves at once; the pool keeps its members until that resolution succeeds.
+     */
+    public synchronized void rediscover(DiscoverySettings settings) {
+        discovery.close();
+        discovery = Discovery.start(pool, settings);
     }
 
     /** The first few backends, enough for a log line that stays one line with hundreds of them. */

@@ -3,7 +3,8 @@
  * checks, discovery, sticky sessions, limits, retries, admin telemetry and graceful drain, and answers every
  * question about a request once, as a value the front end executes: {@link dev.balancer.Route} (forward or refuse)
  * and, after a failed attempt, {@link dev.balancer.Recovery} (retry, reply or abort). {@link dev.balancer.Exchange}
- * records what happened to one request.
+ * records what happened to one request. {@link dev.balancer.ConfigReload} applies a reloaded configuration to a
+ * running balancer.
  *
  * <p>Depends on its parts ({@code strategy}, {@code backend}, {@code health}, {@code discovery}, {@code admin},
  * {@code config}) and on Jetty's client and HTTP types; never on a front end, and never on Jetty's server API or

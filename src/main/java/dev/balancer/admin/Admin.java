@@ -29,6 +29,8 @@ public final class Admin {
     private final boolean trustForwardedFor;
     /** Null with {@code admin=false}. */
     private final Removals removals;
+    /** Null with {@code admin=false}. */
+    private final History history;
 
     /**
      * @param trustForwardedFor whether the access log shows the client from X-Forwarded-For
@@ -46,19 +48,22 @@ public final class Admin {
             metrics = new BalancerMetrics(pool.name(), pool::snapshot);
             PoolTelemetry telemetry = new PoolTelemetry(pool, metrics, System::nanoTime);
             removals = new Removals(pool, removalTimeout);
+            history = new History(telemetry, pool.clock());
             endpoints = new AdminEndpoints(pool, telemetry, metrics, new AdminAccess(settings.token()), strategy, shuttingDown,
-                    removals, followsDns);
+                    removals, followsDns, history);
         } else {
             metrics = null;
             endpoints = null;
             removals = null;
+            history = null;
         }
     }
 
-    /** Timers (a removed backend's deadline) run on the proxy client's scheduler from now on. */
+    /** Timers (a removed backend's deadline, history samples) run on the proxy client's scheduler from now on. */
     public void start(Scheduler scheduler) {
         if (removals != null) {
             removals.start(scheduler);
+            history.start(scheduler);
         }
     }
 
@@ -129,6 +134,13 @@ public final class Admin {
             accessLog.log(new AccessLog.Entry(request.clientIp(trustForwardedFor), request.method(), uri, request.protocol(),
                     status, backend, bytes, durationNanos, retries, clientAborted, requestId, request.header("Referer"),
                     request.header("User-Agent"), start));
+        }
+    }
+
+    /** A configuration reload was refused: the new configuration is invalid, so nothing changed. */
+    public void configReloadFailed() {
+        if (metrics != null) {
+            metrics.configReloadFailed();
         }
     }
 

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the admin API, below the admin prefix: {@code /} (page), {@code /status}, {@code /metrics},
+ * The HTTP side of the admin API, below the admin prefix: {@code /} (page), {@code /status}, {@code /history}
+ * (the last minutes per backend, for the page's charts), {@code /metrics},
  * {@code /health}, {@code POST /backends/{id}/drain|enable}, and adding, changing and removing backends
  * ({@link BackendChanges}). Everything answers JSON except page and metrics.
  */
@@ -38,9 +39,11 @@ final class AdminEndpoints {
     private final BooleanSupplier shuttingDown;
     private final Removals removals;
     private final BackendChanges changes;
+    private final History history;
 
     AdminEndpoints(BackendPool pool, PoolTelemetry telemetry, BalancerMetrics metrics, AdminAccess access, String strategy,
-                   BooleanSupplier shuttingDown, Removals removals, boolean followsDns) {
+                   BooleanSupplier shuttingDown, Removals removals, boolean followsDns, History history) {
+        this.history = history;
         this.shuttingDown = shuttingDown;
         this.removals = removals;
         this.changes = new BackendChanges(pool, telemetry, access, removals, followsDns);
@@ -82,6 +85,10 @@ final class AdminEndpoints {
         if (path.equals("/status")) {
             if (readOnly(request, response)) {
                 send(request, response, 200, "application/json", PoolStatus.of(telemetry, metrics, strategy).toJson());
+            }
+        } else if (path.equals("/history")) {
+            if (readOnly(request, response)) {
+                send(request, response, 200, "application/json", history.toJson());
             }
         } else if (path.equals("/metrics")) {
             if (readOnly(request, response)) {

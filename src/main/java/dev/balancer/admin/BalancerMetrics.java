@@ -37,6 +37,7 @@ final class BalancerMetrics {
     private final CounterDataPoint retries;
     private final CounterDataPoint clientAborts;
     private final CounterDataPoint retriesRefused;
+    private final CounterDataPoint reloadFailures;
     private final AtomicInteger tunnelsActive = new AtomicInteger();
     private final CounterDataPoint tunnelBytesUp;
     private final CounterDataPoint tunnelBytesDown;
@@ -56,6 +57,11 @@ final class BalancerMetrics {
         retriesRefused = Counter.builder()
                 .name("balancer_retries_refused_total")
                 .help("Retries not made because retries in flight reached retryBudget")
+                .constLabels(poolLabel).withoutExemplars()
+                .register(registry).labelValues();
+        reloadFailures = Counter.builder()
+                .name("balancer_config_reload_failures_total")
+                .help("Configuration reloads refused because the new configuration was invalid (nothing changed)")
                 .constLabels(poolLabel).withoutExemplars()
                 .register(registry).labelValues();
         clientAborts = Counter.builder()
@@ -168,6 +174,10 @@ final class BalancerMetrics {
 
     void retryRefused() {
         retriesRefused.inc();
+    }
+
+    void configReloadFailed() {
+        reloadFailures.inc();
     }
 
     void tunnelOpened() {

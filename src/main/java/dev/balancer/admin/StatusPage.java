@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The human status page: static HTML, script and style shipped in the jar and WAR, read once at startup. The page
- * holds no data; its script polls the status JSON and posts drain/enable actions.
+ * holds no data; its script polls the status and history JSON, draws the history as inline SVG, and drives the admin
+ * API (drain, enable, weight, remove, add).
  */
 final class StatusPage {
     /** Everything comes from this origin; no inline script, no framing (the buttons must not be clickjacked). */
@@ -22,6 +23,7 @@ final class StatusPage {
         assets = Map.of(
                 "/", load("index.html", "text/html; charset=utf-8"),
                 "/page.js", load("page.js", "text/javascript; charset=utf-8"),
+                "/charts.js", load("charts.js", "text/javascript; charset=utf-8"),
                 "/page.css", load("page.css", "text/css; charset=utf-8"));
     }
 

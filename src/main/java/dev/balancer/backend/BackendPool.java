@@ -2,6 +2,7 @@ package dev.balancer.backend;
 
 import dev.balancer.config.BackendSpec;
 import dev.balancer.strategy.Strategy;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -166,20 +167,22 @@ public final class BackendPool {
     }
 
     /**
-     * Replaces the member set (discovery). Survivors keep their state and counters; new backends start healthy
-     * (and {@linkplain #onJoin join}, so slow start can ramp them);
-     * vanished ones are dropped from the snapshot, so they get no new requests while in-flight ones finish.
+     * Replaces the member set (discovery, a configuration reload) in one new snapshot. A backend is the same one when
+     * its URL is: survivors keep their state and counters, and take a new weight or backup flag in place (a newly
+     * {@code down} one goes down, one no longer down comes back healthy); new backends start healthy (and
+     * {@linkplain #onJoin join}, so slow start can ramp them); vanished ones are dropped from the snapshot, so they
+     * get no new requests while in-flight ones finish.
      */
     public void updateMembers(List<BackendSpec> specs) {
         List<Backend> joined = new ArrayList<>();
         synchronized (this) {
-            Map<BackendSpec, Backend> current = new LinkedHashMap<>();
-            states.keySet().forEach(b -> current.put(b.spec(), b));
+            Map<URI, Backend> current = new LinkedHashMap<>();
+            states.keySet().forEach(b -> current.put(b.url(), b));
             Map<Backend, BackendState> next = new LinkedHashMap<>();
             for (BackendSpec spec : specs) {
-                Backend existing = current.get(spec);
+                Backend existing = current.get(spec.url());
                 if (existing != null) {
-                    next.put(existing, states.get(existing));
+                    next.put(existing, respec(existing, spec));
                 } else {
                     Backend added = new Backend(spec);
                     next.put(added, initialState(spec));
@@ -194,6 +197,23 @@ public final class BackendPool {
             publish();
         }
         joined.forEach(backend -> joinListeners.forEach(listener -> listener.accept(backend)));
+    }
+
+    /** A member's state once it takes {@code spec}; only a change of {@code down} changes the state. */
+    private BackendState respec(Backend backend, BackendSpec spec) {
+        BackendSpec before = backend.spec();
+        BackendState state = states.get(backend);
+        if (before.equals(spec)) {
+            return state;
+        }
+        backend.spec(spec);
+        LOG.info("[{}] backend {} reconfigured: weight {} -> {}, backup {} -> {}, down {} -> {}", name, backend,
+                before.weight(), spec.weight(), before.backup(), spec.backup(), before.down(), spec.down());
+        if (spec.down() && !before.down()) {
+            return initialState(spec);
+        }
+        return !spec.down() && before.down() && state.status() == BackendStatus.DOWN
+                ? new BackendState(BackendStatus.HEALTHY, "no longer configured down", clock.instant()) : state;
     }
 
     /**

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Every setting of one balancer, parsed and validated, by concern: each component is handed only its own section
  * ({@code HealthChecks} gets {@link HealthSettings} and {@link OutlierSettings}, discovery gets
- * {@link DiscoverySettings}...). Built once at startup by {@link #from(ConfigSources)}; a bad value throws
+ * {@link DiscoverySettings}...). Built at startup, and again for every reload, by {@link #from(ConfigSources)}; a bad value throws
  * {@link ConfigException} naming the key, the value and what is allowed.
  */
 public record BalancerConfig(
@@ -18,7 +18,8 @@ public record BalancerConfig(
         LimitSettings limits,
         ForwardingSettings forwarding,
         AdminSettings admin,
-        ServerSettings server) {
+        ServerSettings server,
+        ReloadSettings reload) {
 
     public static BalancerConfig from(ConfigSources sources) {
         sources.rejectUnknownKeys();
@@ -34,6 +35,7 @@ public record BalancerConfig(
                 LimitSettings.from(values),
                 ForwardingSettings.from(values),
                 AdminSettings.from(values),
-                ServerSettings.from(values));
+                ServerSettings.from(values),
+                ReloadSettings.from(values));
     }
 }

@@ -90,7 +90,11 @@ public enum ConfigKey {
             "on stop: health turns 503 while traffic is still served this long, then the listener closes (runnable jar)"),
     SHUTDOWN_TIMEOUT("shutdownTimeout", "30s", duration(), "on stop: time in-flight requests get to finish"),
     PORT("port", "8080", range(0, 65535), "listening port (runnable jar only)"),
-    HOST("host", "0.0.0.0", new Allowed.Described("address or host name"), "listening address (runnable jar only)");
+    HOST("host", "0.0.0.0", new Allowed.Described("address or host name"), "listening address (runnable jar only)"),
+    CONFIG("config", null, new Allowed.Described("path of a properties file"),
+            "properties file of more keys, below the command line (jar) or the init- and context-params (WAR); reread on SIGHUP"),
+    CONFIG_WATCH("configWatch", "false", flag(),
+            "reload the config file when its content changes (checked every 2s; follows Kubernetes ConfigMap symlink swaps)");
 
     private final String key;
     private final String defaultValue;

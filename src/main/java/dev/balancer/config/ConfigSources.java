@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where configuration values come from, in order of precedence: the first layer that has a key wins.
- * The servlet stacks init-params, context-params, system properties and environment; the runnable jar
- * stacks flags, a properties file, system properties and environment.
+ * The servlet stacks init-params, context-params, the {@code config} file, system properties and environment; the
+ * runnable jar stacks flags, the {@code config} file, system properties and environment.
  */
 public final class ConfigSources {
     private record Layer(String name, Map<String, String> values, boolean strict) {}
@@ -51,6 +51,27 @@ public final class ConfigSources {
             }
         }
         return add("environment", values, false);
+    }
+
+    /**
+     * Inserts the layer of the properties file that {@code config} names (in any layer so far) below the first
+     * {@code above} layers: below what the deployment itself says (flags; init- and context-params), above system
+     * properties and environment. No-op without {@code config}.
+     *
+     * @throws ConfigException when the file cannot be read, or itself sets {@code config}
+     */
+    public ConfigSources withConfigFile(int above) {
+        String file = get(ConfigKey.CONFIG);
+        if (file == null || file.isBlank()) {
+            return this;
+        }
+        Map<String, String> values = ConfigFile.read(file);
+        if (values.containsKey(ConfigKey.CONFIG.key())) {
+            throw new ConfigException(ConfigKey.CONFIG.key(), values.get(ConfigKey.CONFIG.key()),
+                    "not settable in the config file itself (" + file + ")");
+        }
+        layers.add(Math.min(above, layers.size()), new Layer(ConfigFile.layerName(file), Map.copyOf(values), true));
+        return this;
     }
 
     /** The value of a key from the first layer that sets it, else its default (may be null). */

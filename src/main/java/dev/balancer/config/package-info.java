@@ -6,6 +6,10 @@
  * {@link dev.balancer.config.PoolSettings}...), gathered in {@link dev.balancer.config.BalancerConfig}. A bad value
  * fails with a {@link dev.balancer.config.ConfigException} naming the key, the value and what is allowed.
  *
- * <p>Depends on nothing else of Balancer's. Immutable once parsed; safe to share between threads.
+ * The {@code config} file ({@link dev.balancer.config.ConfigFile}) is one layer, read again on every reload;
+ * {@link dev.balancer.config.ConfigFileWatch} notices when its content changes ({@code configWatch}).
+ *
+ * <p>Depends on nothing else of Balancer's (SLF4J for the watch's log lines). Immutable once parsed; safe to share
+ * between threads. The watch checks on a daemon thread of its own.
  */
 package dev.balancer.config;

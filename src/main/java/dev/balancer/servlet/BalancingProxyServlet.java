@@ -1,6 +1,7 @@
 package dev.balancer.servlet;
 
 import dev.balancer.Balancer;
+import dev.balancer.ConfigReload;
 import dev.balancer.AbandonedAttempt;
 import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
@@ -12,6 +13,7 @@ import dev.balancer.Route;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigSources;
 import dev.balancer.config.ConfigException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletOutputStream;
@@ -51,6 +53,8 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
 
     private BalancerConfig config;
     private Balancer balancer;
+    /** Null when embedded with a ready configuration: then there are no sources to read again. */
+    private ConfigReload reload;
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
     /** Tells the balancer when a proxied request is over, whatever the outcome. */
@@ -70,10 +74,15 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         ServletConfig servletConfig = getServletConfig();
         String displayName = servletConfig.getServletName();
         try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             if (config == null) {
-                config = BalancerConfig.from(ServletConfigSources.of(servletConfig));
+                ConfigSources sources = ServletConfigSources.of(servletConfig);
+                config = BalancerConfig.from(sources);
+                balancer = new Balancer(displayName, config, loader);
+                reload = new ConfigReload(balancer, sources, () -> ServletConfigSources.of(servletConfig), loader);
+            } else {
+                balancer = new Balancer(displayName, config, loader);
             }
-            balancer = new Balancer(displayName, config, Thread.currentThread().getContextClassLoader());
         } catch (ConfigException e) {
             LOG.error("[{}] not started: {}", displayName, e.getMessage());
             // A bare UnavailableException only disables the servlet (Jetty then starts the context anyway and
@@ -84,6 +93,14 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
         requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer) : null;
         super.init();
         balancer.start(getHttpClient());
+        if (reload != null) {
+            reload.watch(); // no signals in a container: configWatch is how a WAR reloads
+        }
+    }
+
+    /** Reads the configuration sources again and applies what changed (see {@link ConfigReload}); null when embedded. */
+    public ConfigReload.Outcome reload() {
+        return reload == null ? null : reload.reload();
     }
 
     /**
@@ -548,6 +565,9 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
      */
     @Override
     public void destroy() {
+        if (reload != null) {
+            reload.close();
+        }
         if (balancer != null) {
             balancer.stop();
         }

@@ -8,7 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Where a servlet's configuration comes from: init-params, then context-params, system properties, environment. */
+/**
+ * Where a servlet's configuration comes from: init-params, then context-params, then the {@code config} file, system
+ * properties, environment. The file sits below what the deployment descriptors say, so a key the WAR's web.xml or the
+ * container's descriptor sets stays put, and a key left to the file (the backends) can change without a redeploy.
+ */
 final class ServletConfigSources {
     private ServletConfigSources() {}
 
@@ -18,7 +22,8 @@ final class ServletConfigSources {
                 .add("context-param", parameters(servletConfig.getServletContext().getInitParameterNames(),
                         servletConfig.getServletContext()::getInitParameter), false)
                 .addSystemProperties(System.getProperties())
-                .addEnvironment(System.getenv());
+                .addEnvironment(System.getenv())
+                .withConfigFile(2);
     }
 
     private static Map<String, String> parameters(Enumeration<String> names, UnaryOperator<String> value) {

@@ -6,15 +6,14 @@ import java.util.Map;
 
 /**
  * The runnable jar's arguments: {@code --KEY=value} (or {@code --KEY value}) for any configuration key, plus
- * {@code --config=FILE}, {@code --demo}, {@code --help} and {@code --version}.
+ * {@code --demo}, {@code --help} and {@code --version}. {@code --config=FILE} is a key like the others.
  *
  * @param settings configuration keys given as flags, in order
  */
-record CommandLine(Map<String, String> settings, String configFile, boolean demo, boolean help, boolean version) {
+record CommandLine(Map<String, String> settings, boolean demo, boolean help, boolean version) {
 
     static CommandLine parse(List<String> args) {
         Map<String, String> settings = new LinkedHashMap<>();
-        String configFile = null;
         boolean demo = false;
         boolean help = false;
         boolean version = false;
@@ -41,14 +40,10 @@ record CommandLine(Map<String, String> settings, String configFile, boolean demo
                         }
                         value = args.get(++i);
                     }
-                    if (name.equals("config")) {
-                        configFile = value;
-                    } else {
-                        settings.put(name, value);
-                    }
+                    settings.put(name, value);
                 }
             }
         }
-        return new CommandLine(settings, configFile, demo, help, version);
+        return new CommandLine(settings, demo, help, version);
     }
 }

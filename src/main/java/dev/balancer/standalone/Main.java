@@ -1,5 +1,6 @@
 package dev.balancer.standalone;
 
+import dev.balancer.ConfigReload;
 import dev.balancer.ConfiguredStrategy;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigException;
@@ -7,15 +8,9 @@ import dev.balancer.config.ConfigKey;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.JvmDnsCache;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +30,7 @@ public final class Main {
     /** Starts the balancer and waits until it stops; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         CommandLine commandLine;
+        ConfigSources sources;
         BalancerConfig config;
         try {
             commandLine = CommandLine.parse(Arrays.asList(args));
@@ -46,7 +42,8 @@ public final class Main {
                 out.println("balancer " + version());
                 return 0;
             }
-            config = configure(commandLine);
+            sources = sources(commandLine);
+            config = configure(sources);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("balancer: " + e.getMessage());
             return USAGE;
@@ -62,7 +59,8 @@ public final class Main {
             demo.start();
         }
         StandaloneServer server = new StandaloneServer(config).start();
-        ShutdownSignals.install(server::shutdownGracefully, server::stop);
+        ConfigReload reload = server.reloading(sources, () -> sources(commandLine));
+        ShutdownSignals.install(server::shutdownGracefully, server::stop, reload::reload);
         LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.server().host(), server.port(),
                 config.pool().strategy(), discovery.mode() == DiscoverySettings.Mode.DNS
                         ? "the addresses of " + discovery.host() + ":" + discovery.port() : config.pool().backends());
@@ -74,34 +72,24 @@ public final class Main {
     }
 
     /**
-     * Flags, then the {@code --config} file, then system properties and environment. {@code --demo} only supplies
-     * the demo backends when no other source names backends. Fails the way startup would, with a ConfigException.
+     * Flags, then the {@code config} file (named by a flag, a system property or the environment), then system
+     * properties and environment. {@code --demo} only supplies the demo backends when no other source names
+     * backends. Read again for every reload. Fails the way startup would, with a ConfigException.
      */
-    static BalancerConfig configure(CommandLine commandLine) {
-        ConfigSources sources = new ConfigSources().add("command line", commandLine.settings(), true);
-        if (commandLine.configFile() != null) {
-            sources.add("config file " + commandLine.configFile(), readProperties(commandLine.configFile()), true);
-        }
-        sources.addSystemProperties(System.getProperties()).addEnvironment(System.getenv());
+    static ConfigSources sources(CommandLine commandLine) {
+        ConfigSources sources = new ConfigSources().add("command line", commandLine.settings(), true)
+                .addSystemProperties(System.getProperties()).addEnvironment(System.getenv());
         if (commandLine.demo()) {
             sources.add("demo", Map.of(ConfigKey.BACKENDS.key(), "http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083"), true);
         }
-        BalancerConfig config = BalancerConfig.from(sources);
-        ClassLoader loader = Main.class.getClassLoader();
-        ConfiguredStrategy.create(config, loader);
-        return config;
+        return sources.withConfigFile(1);
     }
 
-    private static Map<String, String> readProperties(String file) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of(file))) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read --config file " + file + ": " + e);
-        }
-        Map<String, String> values = new HashMap<>();
-        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
-        return values;
+    /** The configuration the sources make, its strategy loaded once to check it. */
+    static BalancerConfig configure(ConfigSources sources) {
+        BalancerConfig config = BalancerConfig.from(sources);
+        ConfiguredStrategy.create(config, Main.class.getClassLoader());
+        return config;
     }
 
     static String version() {
@@ -118,7 +106,7 @@ public final class Main {
         StringBuilder text = new StringBuilder("""
                 Usage: java -jar balancer.jar --backends=URL[,URL...] [--KEY=VALUE ...]
                        java -jar balancer.jar --demo        three demo backends on 8081-8083, balanced on 8080
-                       java -jar balancer.jar --config=FILE  keys from a properties file
+                       java -jar balancer.jar --config=FILE  keys from a properties file (reread on SIGHUP)
 
                 Every key can also be set as -Dbalancer.KEY=VALUE or as environment variable BALANCER_KEY
                 (upper snake case); flags win over the file, the file over properties, properties over environment.

@@ -5,12 +5,12 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
+ * SIGHUP reloads the configuration (see {@link dev.balancer.ConfigReload}), as nginx and HAProxy do.
  * SIGTERM (what Kubernetes and {@code docker stop} send) starts the graceful stop with its shutdown delay; SIGINT
  * (Ctrl-C at a terminal, where nobody routes traffic away first) stops without the delay. Either way in-flight
  * requests finish and the process exits with status 0. A JVM shutdown hook could drain too, but a JVM ended by a
  * signal always exits 128 + signal (143), which Kubernetes reports as an error; handling the signal keeps the exit
- * clean. The hook stays as the fallback for other ways the JVM is ended (SIGHUP, or a JVM without
- * {@code sun.misc.Signal}).
+ * clean. The hook stays as the fallback for other ways the JVM is ended (a JVM without {@code sun.misc.Signal}).
  */
 final class ShutdownSignals {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
@@ -22,9 +22,10 @@ final class ShutdownSignals {
 
     private ShutdownSignals() {}
 
-    static void install(Stop onTerm, Stop onInt) {
+    static void install(Stop onTerm, Stop onInt, Runnable onHup) {
         handle("TERM", onTerm);
         handle("INT", onInt);
+        handle("HUP", onHup::run);
         Runtime.getRuntime().addShutdownHook(new Thread(logged(onTerm), "balancer-shutdown"));
     }
 
@@ -37,7 +38,8 @@ final class ShutdownSignals {
                 action.run();
             });
         } catch (IllegalArgumentException | LinkageError e) {
-            LOG.warn("Cannot handle SIG{} ({}); the shutdown hook stops the server instead", name, e.toString());
+            LOG.warn("Cannot handle SIG{} ({}); {}", name, e.toString(),
+                    name.equals("HUP") ? "reload with configWatch=true instead" : "the shutdown hook stops the server instead");
         }
     }
 
@@ -46,7 +48,7 @@ final class ShutdownSignals {
             try {
                 stop.run();
             } catch (Exception e) {
-                LOG.error("Stopping failed", e);
+                LOG.error("Handling the signal failed", e);
             }
         };
     }

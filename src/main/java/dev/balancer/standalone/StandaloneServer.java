@@ -1,12 +1,15 @@
 package dev.balancer.standalone;
 
 import dev.balancer.Balancer;
+import dev.balancer.ConfigReload;
 import dev.balancer.handler.BalancingProxyHandler;
 import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
+import dev.balancer.config.ConfigSources;
 import dev.balancer.config.ServerSettings;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
@@ -44,6 +47,8 @@ public final class StandaloneServer {
     private final Server server;
     private final ServerConnector connector;
     private final Balancer balancer;
+    /** Null until {@link #reloading}; closed when the stop begins. */
+    private volatile ConfigReload reload;
 
     /** Set once a stop began; guarded by this. */
     private boolean shutDown;
@@ -97,9 +102,21 @@ public final class StandaloneServer {
         return this;
     }
 
+    /**
+     * Lets the configuration be reloaded ({@code SIGHUP}, and with {@code configWatch=true} file changes).
+     *
+     * @param started the sources this server's configuration came from
+     * @param sources builds them afresh, rereading the {@code config} file
+     */
+    public ConfigReload reloading(ConfigSources started, Supplier<ConfigSources> sources) {
+        reload = new ConfigReload(balancer, started, sources, StandaloneServer.class.getClassLoader()).watch();
+        return reload;
+    }
+
     /** Stops without the shutdown delay (in-flight requests still get shutdownTimeout). */
     public synchronized void stop() throws Exception {
         shutDown = true;
+        stopReloading();
         balancer.beginShutdown();
         stopServer();
     }
@@ -132,6 +149,7 @@ public final class StandaloneServer {
             return;
         }
         shutDown = true;
+        stopReloading();
         balancer.beginShutdown();
         LOG.info("Stopping: still serving for shutdownDelay {} ms, then closing the listener; in-flight requests get up to {} ms",
                 settings.shutdownDelay().toMillis(), settings.shutdownTimeout().toMillis());
@@ -142,6 +160,12 @@ public final class StandaloneServer {
         }
         stopServer();
         LOG.info("Stopped");
+    }
+
+    private void stopReloading() {
+        if (reload != null) {
+            reload.close();
+        }
     }
 
     public void join() throws InterruptedException {

@@ -1,13 +1,16 @@
 // The status page: polls the status JSON every few seconds and updates the table in place (rows stay put, so a
-// click on a button is never lost to a refresh). Data goes into the DOM as text only, never as HTML.
+// click on a button is never lost to a refresh), draws each backend's history (charts.js), and drives the admin API:
+// drain, enable, weight, remove and add, each after a confirmation. Data goes into the DOM as text only, never as HTML.
 'use strict';
 (function () {
   const REFRESH_MS = 2000;
+  const HISTORY_MS = 5000;
   const TOKEN_KEY = 'balancer.adminToken';
   const STATES_THAT_CAN_DRAIN = ['healthy', 'backup', 'unhealthy', 'ejected'];
   const STATES_THAT_CAN_ENABLE = ['draining', 'down', 'unhealthy', 'ejected'];
   const byId = (id) => document.getElementById(id);
   const rows = new Map();
+  let history = null;
 
   function authHeaders() {
     const token = sessionStorage.getItem(TOKEN_KEY);
@@ -25,6 +28,7 @@
         throw new Error(await describe(response));
       }
       byId('login').hidden = true;
+      byId('add').hidden = false;
       render(await response.json());
       showError(null);
     } catch (e) {
@@ -64,10 +68,34 @@
       }
     }
     byId('backends').hidden = false;
+    drawHistory();
+  }
+
+  async function refreshHistory() {
+    try {
+      const response = await fetch('history', { headers: authHeaders(), cache: 'no-store' });
+      if (response.ok) {
+        history = await response.json();
+        drawHistory();
+      }
+    } catch (e) {
+      // The status poll reports an unreachable balancer; the charts just wait for the next round.
+    }
+  }
+
+  function drawHistory() {
+    if (!history) return;
+    for (const backend of history.backends) {
+      const row = rows.get(backend.id);
+      if (row) {
+        window.balancerCharts.draw(row.cells[COLUMNS.indexOf('history')], backend.samples, history.samples);
+      }
+    }
   }
 
   const COLUMNS = ['backend', 'state', 'weight', 'inflight', 'total', 'c2xx', 'c3xx', 'c4xx', 'c5xx', 'failures',
-    'ewma', 'p50', 'p99', 'probe', 'actions'];
+    'ewma', 'p50', 'p99', 'probe', 'history', 'actions'];
+  const ACTIONS = { drain: 'Drain', enable: 'Enable', weight: 'Weight…', remove: 'Remove' };
 
   function newRow(id) {
     const row = document.createElement('tr');
@@ -88,11 +116,12 @@
     const reason = document.createElement('span');
     reason.className = 'reason';
     row.cells[1].append(badge, reason);
-    for (const action of ['drain', 'enable']) {
+    window.balancerCharts.create(row.cells[COLUMNS.indexOf('history')]);
+    for (const [action, label] of Object.entries(ACTIONS)) {
       const button = document.createElement('button');
       button.type = 'button';
       button.dataset.action = action;
-      button.textContent = action === 'drain' ? 'Drain' : 'Enable';
+      button.textContent = label;
       button.addEventListener('click', () => act(id, action, button));
       row.cells[COLUMNS.indexOf('actions')].appendChild(button);
     }
@@ -101,6 +130,7 @@
 
   function fill(row, backend, now) {
     row.dataset.state = backend.state;
+    row.dataset.weight = backend.weight;
     const cell = (column) => row.cells[COLUMNS.indexOf(column)];
     cell('backend').querySelector('.url').textContent = backend.url + (backend.backup ? ' (backup)' : '');
     cell('state').querySelector('.badge').textContent = backend.state;
@@ -118,7 +148,7 @@
     cell('p50').textContent = millis(backend.latencyMs.p50);
     cell('p99').textContent = millis(backend.latencyMs.p99);
     cell('probe').textContent = probe(backend.lastProbe, now);
-    for (const button of cell('actions').querySelectorAll('button')) {
+    for (const button of cell('actions').querySelectorAll('button[data-action="drain"], button[data-action="enable"]')) {
       const allowed = button.dataset.action === 'drain' ? STATES_THAT_CAN_DRAIN : STATES_THAT_CAN_ENABLE;
       button.hidden = !allowed.includes(backend.state);
     }
@@ -141,21 +171,63 @@
     return outcome + ' · ' + millis(result.durationMs) + ' · ' + ago(Date.parse(result.at), now);
   }
 
+  // What an action sends, after asking; null when the operator cancelled.
+  function request(id, action) {
+    const path = 'backends/' + encodeURIComponent(id);
+    if (action === 'weight') {
+      const current = rows.get(id).dataset.weight;
+      const answer = window.prompt('New weight for ' + id + ' (1 to 1000):', current);
+      if (answer === null || answer.trim() === '' || !window.confirm('Set the weight of ' + id + ' to ' + answer + '?')) return null;
+      return { method: 'PATCH', path, body: { weight: Number(answer) } };
+    }
+    if (action === 'remove') {
+      return window.confirm('Remove ' + id + '? It drains, then leaves the pool.') ? { method: 'DELETE', path } : null;
+    }
+    const what = action === 'drain' ? 'Drain ' + id + '? It gets no new requests.' : 'Enable ' + id + '? It gets traffic again.';
+    return window.confirm(what) ? { method: 'POST', path: path + '/' + action } : null;
+  }
+
   async function act(id, action, button) {
+    const call = request(id, action);
+    if (!call) return;
     button.disabled = true;
     try {
-      const response = await fetch('backends/' + encodeURIComponent(id) + '/' + action,
-          { method: 'POST', headers: authHeaders() });
-      if (!response.ok) {
-        showError(action + ' ' + id + ' failed: ' + await describe(response));
-      }
-    } catch (e) {
-      showError(action + ' ' + id + ' failed: ' + e.message);
+      await send(call, action + ' ' + id);
     } finally {
       button.disabled = false;
       await refresh();
     }
   }
+
+  async function send(call, what) {
+    const headers = authHeaders();
+    const init = { method: call.method, headers };
+    if (call.body) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(call.body);
+    }
+    try {
+      const response = await fetch(call.path, init);
+      if (!response.ok) {
+        showError(what + ' failed: ' + await describe(response));
+      }
+      return response.ok;
+    } catch (e) {
+      showError(what + ' failed: ' + e.message);
+      return false;
+    }
+  }
+
+  byId('add').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const url = byId('add-url').value.trim();
+    const body = { url, weight: Number(byId('add-weight').value), backup: byId('add-backup').checked };
+    if (!window.confirm('Add ' + url + ' with weight ' + body.weight + (body.backup ? ' as a backup' : '') + '?')) return;
+    if (await send({ method: 'POST', path: 'backends', body }, 'adding ' + url)) {
+      byId('add').reset();
+    }
+    await refresh();
+  });
 
   function showError(message) {
     byId('error').hidden = !message;
@@ -177,5 +249,7 @@
   });
 
   refresh();
+  refreshHistory();
   setInterval(refresh, REFRESH_MS);
+  setInterval(refreshHistory, HISTORY_MS);
 })();

@@ -314,6 +314,12 @@ class StatusEndpointTest {
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
         assertThat(script.body()).contains("fetch('status'").doesNotContain("innerHTML");
+        HttpResponse<String> charts = Http.get(balancer.url() + "/_balancer/charts.js");
+        assertThat(charts.statusCode()).isEqualTo(200);
+        assertThat(charts.body()).contains("createElementNS").doesNotContain("innerHTML");
+        HttpResponse<String> history = Http.get(balancer.url() + "/_balancer/history");
+        assertThat(history.statusCode()).isEqualTo(200);
+        assertThat(AdminClient.json(history.body()).get("intervalSeconds").asInt()).isEqualTo(5);
         assertThat(a.requests()).isZero();
     }
 }

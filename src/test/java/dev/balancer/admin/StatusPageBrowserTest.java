@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -91,6 +92,13 @@ class StatusPageBrowserTest {
         return row(backendId).findElement(By.cssSelector("td.state .badge")).getText();
     }
 
+    /** Accepts the page's confirmation, which must start with {@code question}. */
+    private void accept(String question) {
+        Alert alert = await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> browser.switchTo().alert(), a -> true);
+        assertThat(alert.getText()).startsWith(question);
+        alert.accept();
+    }
+
     private void screenshot(String name) throws IOException {
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target", name), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
@@ -139,12 +147,14 @@ class StatusPageBrowserTest {
         assertThat(drain.isDisplayed()).isTrue();
         assertThat(row(id(a)).findElement(By.cssSelector("button[data-action='enable']")).isDisplayed()).isFalse();
         drain.click();
+        accept("Drain " + id(a) + "?");
         await().atMost(Duration.ofSeconds(10)).until(() -> shownState(id(a)).equals("draining"));
         assertThat(pool.snapshot().state(pool.find(id(a)).orElseThrow()).status()).isEqualTo(BackendStatus.DRAINING);
         assertThat(row(id(a)).findElement(By.cssSelector("td.state .reason")).getText()).startsWith("drained by operator");
         screenshot("status-page.png");
 
         row(id(a)).findElement(By.cssSelector("button[data-action='enable']")).click();
+        accept("Enable " + id(a) + "?");
         await().atMost(Duration.ofSeconds(10)).until(() -> shownState(id(a)).equals("healthy"));
         assertThat(pool.snapshot().available()).extracting(backend -> backend.id()).contains(id(a));
     }
@@ -168,5 +178,53 @@ class StatusPageBrowserTest {
         assertThat(shownState(id(a))).isEqualTo("healthy");
         assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
         screenshot("status-page-token.png");
+    }
+    @Test
+    void thePageAddsReweighsAndRemovesBackendsAfterAConfirmationAndChartsTheirHistory() throws Exception {
+        TestBackend a = keep(new TestBackend("a"));
+        TestBackend b = keep(new TestBackend("b"));
+        TestBackend c = keep(new TestBackend("c"));
+        TestBalancer balancer = keep(new TestBalancer(FrontEnd.HANDLER, Map.of("backends", a.url() + "," + b.url())));
+        BackendPool pool = balancer.pool();
+        browser.get(balancer.url() + "/_balancer/");
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#backends tbody tr")).size() == 2);
+
+        browser.findElement(By.id("add-url")).sendKeys(c.url());
+        browser.findElement(By.id("add-weight")).clear();
+        browser.findElement(By.id("add-weight")).sendKeys("2");
+        browser.findElement(By.cssSelector("#add button")).click();
+        accept("Add " + c.url() + " with weight 2?");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("tr[data-backend='" + id(c) + "']")).isEmpty());
+        assertThat(pool.find(id(c)).orElseThrow().weight()).isEqualTo(2);
+
+        row(id(a)).findElement(By.cssSelector("button[data-action='weight']")).click();
+        Alert prompt = await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> browser.switchTo().alert(), x -> true);
+        prompt.sendKeys("3");
+        prompt.accept();
+        accept("Set the weight of " + id(a) + " to 3?");
+        await().atMost(Duration.ofSeconds(10)).until(() -> row(id(a)).findElement(By.cssSelector("td.weight")).getText().equals("3"));
+        assertThat(pool.find(id(a)).orElseThrow().weight()).isEqualTo(3);
+
+        // Cancelled: nothing happens.
+        row(id(b)).findElement(By.cssSelector("button[data-action='remove']")).click();
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> browser.switchTo().alert(), x -> true).dismiss();
+        assertThat(pool.find(id(b))).isPresent();
+        row(id(b)).findElement(By.cssSelector("button[data-action='remove']")).click();
+        accept("Remove " + id(b) + "?");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("tr[data-backend='" + id(b) + "']")).isEmpty());
+        assertThat(pool.find(id(b))).isEmpty();
+
+        // Charts: the second sample (5 s apart) is the first point; traffic keeps flowing until one is drawn.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Http.get(balancer.url() + "/load");
+            return !row(id(a)).findElements(By.cssSelector("svg.chart[data-metric='rps'] :is(polyline, circle)")).isEmpty()
+                    && !row(id(a)).findElement(By.cssSelector("svg.chart[data-metric='rps'] title")).getAttribute("textContent")
+                            .contains("latest 0.0/s");
+        });
+        assertThat(row(id(a)).findElements(By.cssSelector("svg.chart"))).extracting(e -> e.getAttribute("data-metric"))
+                .containsExactly("rps", "errorRate", "p99Ms");
+        assertThat(row(id(a)).findElement(By.cssSelector("svg.chart[data-metric='p99Ms'] title")).getAttribute("textContent"))
+                .startsWith("p99 · latest ").endsWith(" ms");
+        screenshot("status-page-actions.png");
     }
 }

@@ -63,7 +63,7 @@ class MainTest {
     void configFileIsReadAndFlagsWinOverIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("balancer.properties");
         Files.writeString(file, "backends=http://127.0.0.1:9\nstrategy=random\nretries=4\n");
-        var config = Main.configure(CommandLine.parse(java.util.List.of("--config=" + file, "--strategy", "hash")));
+        var config = Main.configure(Main.sources(CommandLine.parse(java.util.List.of("--config=" + file, "--strategy", "hash"))));
         assertThat(config.pool().strategy()).isEqualTo("hash");
         assertThat(config.retry().retries()).isEqualTo(4);
         assertThat(config.pool().backends()).hasSize(1);

@@ -102,6 +102,14 @@ public final class BalancerProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGHUP, which makes the jar reload its configuration. */
+    public void sighup() throws IOException, InterruptedException {
+        int status = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new AssertionError("kill -HUP " + process.pid() + " exited with " + status);
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

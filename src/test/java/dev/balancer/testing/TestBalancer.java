@@ -1,6 +1,6 @@
 package dev.balancer.testing;
 
-import dev.balancer.servlet.BalancingProxyServlet;
+import dev.balancer.ConfigReload;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
@@ -8,6 +8,7 @@ import dev.balancer.servlet.BalancingProxyServlet;
 import dev.balancer.standalone.StandaloneServer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +26,8 @@ public final class TestBalancer implements AutoCloseable {
     private final ServerConnector connector;
     private final BalancingProxyServlet servlet;
     private final StandaloneServer standalone;
+    /** The handler's reload; the servlet has its own. */
+    private final ConfigReload reload;
 
     public TestBalancer(FrontEnd frontEnd, Map<String, String> initParams) throws Exception {
         this(frontEnd, initParams, "/*");
@@ -40,13 +43,17 @@ public final class TestBalancer implements AutoCloseable {
             Map<String, String> values = new HashMap<>(initParams);
             values.put("host", "127.0.0.1");
             values.put("port", "0");
-            standalone = new StandaloneServer(BalancerConfig.from(new ConfigSources().add("init-param", values, true))).start();
+            Supplier<ConfigSources> sources = () -> new ConfigSources().add("init-param", values, true).withConfigFile(1);
+            ConfigSources started = sources.get();
+            standalone = new StandaloneServer(BalancerConfig.from(started)).start();
+            reload = standalone.reloading(started, sources);
             server = null;
             connector = null;
             servlet = null;
             return;
         }
         standalone = null;
+        reload = null;
         servlet = new BalancingProxyServlet();
         server = new Server();
         connector = new ServerConnector(server);
@@ -83,6 +90,11 @@ public final class TestBalancer implements AutoCloseable {
 
     public BackendPool pool() {
         return standalone != null ? standalone.balancer().pool() : servlet.pool();
+    }
+
+    /** Reads the configuration (init-params and the {@code config} file) again, as SIGHUP or a file change does. */
+    public ConfigReload.Outcome reload() {
+        return standalone != null ? reload.reload() : servlet.reload();
     }
 
     /** Readiness turns 503 from now on, as on SIGTERM or when the container stops the servlet. */
