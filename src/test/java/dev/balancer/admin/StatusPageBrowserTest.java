@@ -7,29 +7,22 @@ import static org.awaitility.Awaitility.await;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.backend.BackendStatus;
 import dev.balancer.testing.FrontEnd;
+import dev.balancer.testing.HeadlessChromium;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.TestBalancer;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
@@ -37,45 +30,23 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * buttons change it. Screenshots land in {@code target/} for a person to look at.
  */
 class StatusPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private final List<AutoCloseable> servers = new ArrayList<>();
-    private Path profile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeEach
     void startBrowser() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        // On CI the browser is a requirement (.ci/run installs it); elsewhere its absence skips, visibly.
-        Assumptions.assumeTrue(installed || System.getenv("CI") != null,
-                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("balancer-chromium");
-        // The driver is named explicitly, so Selenium never tries to download one.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1600,520", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        chromium = new HeadlessChromium(1600, 520);
+        browser = chromium.driver();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         for (AutoCloseable server : servers) {
             server.close();
-        }
-        if (profile != null) {
-            try (var paths = Files.walk(profile)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -100,8 +71,7 @@ class StatusPageBrowserTest {
     }
 
     private void screenshot(String name) throws IOException {
-        Files.createDirectories(Path.of("target"));
-        Files.write(Path.of("target", name), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot(name);
     }
 
     @Test
