@@ -154,6 +154,10 @@ public final class TestBackend implements AutoCloseable {
                 response.setStatus(healthy ? 200 : 503);
                 return;
             }
+            String requestId = request.getHeader("X-Request-Id");
+            if (requestId != null) {
+                requestIds.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
+            }
             int failing = failWith;
             if (failing != 0) {
                 requests.incrementAndGet();
@@ -161,10 +165,6 @@ public final class TestBackend implements AutoCloseable {
                 request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
                 response.sendError(failing);
                 return;
-            }
-            String requestId = request.getHeader("X-Request-Id");
-            if (requestId != null) {
-                requestIds.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
             }
             Semaphore capacity = workers;
             try {
