@@ -1,7 +1,9 @@
 /**
  * The WAR's front end: {@link dev.balancer.servlet.BalancingProxyServlet}, a Jetty {@code AsyncProxyServlet} that
  * moves bytes between the servlet container's client connection and Jetty's HTTP client, configured from
- * init-params, context-params, system properties and the environment, and executing the core's decisions.
+ * init-params, context-params, system properties and the environment, and executing the core's decisions. Its
+ * byte-moving mechanics (streaming bodies, flushing each chunk, blaming failures on the right side) are in the
+ * abstract {@code StreamingProxyServlet} it extends.
  *
  * <p>Depends on the core and its parts, the servlet API and Jetty's client; never on {@code handler} or
  * {@code standalone} (neither is in the WAR).
