@@ -39,6 +39,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     private Balancer balancer;
     /** Null when nothing listens for finished requests (admin and access log both off). */
     private RequestEnd requestEnd;
+    private WebSocketHandshake webSockets;
     /** Tells the balancer when a proxied request is over, whatever the outcome. */
     private final AsyncCompletion exchangeEnd = event -> end((HttpServletRequest) event.getSuppliedRequest(),
             (HttpServletResponse) event.getSuppliedResponse());
@@ -69,6 +70,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
         }
         requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer) : null;
         super.init();
+        webSockets = new WebSocketHandshake(balancer, getHttpClient());
         balancer.start(getHttpClient());
     }
 
@@ -124,7 +126,12 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
             ErrorResponses.write(response, refuse.status(), refuse.message(), balancer.requestIdHeader(), requestId);
             return;
         }
-        exchange(request, ((Route.Forward) route).exchange());
+        Exchange exchange = ((Route.Forward) route).exchange();
+        exchange(request, exchange);
+        if (WebSocketHandshake.requested(request)) {
+            webSockets.proxy(request, response, exchange, backend -> target(backend, request));
+            return;
+        }
         super.service(request, response);
     }
 
@@ -294,6 +301,9 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     public void destroy() {
         if (balancer != null) {
             balancer.stop();
+            if (webSockets != null) {
+                webSockets.closeAll();
+            }
         }
         super.destroy();
         LOG.info("[{}] stopped", getServletConfig().getServletName());
