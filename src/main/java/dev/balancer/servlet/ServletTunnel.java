@@ -186,8 +186,8 @@ public final class ServletTunnel implements HttpUpgradeHandler {
      * Called when either side ends or fails, on the idle timeout, and on stop.
      */
     void close(Throwable cause) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (balancer == null || !closed.compareAndSet(false, true)) {
+            return; // never opened (the container gave up before open()), or closed already
         }
         open.remove(this);
         try {
