@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * What must hold in every servlet container: one boot of the real container serves five applications side by side,
+ * What must hold in every servlet container: one boot of the real container serves six applications side by side,
  * each against real backends on loopback ports.
  * <ul>
  *   <li>{@code /balancer}: the stock balancer.war, configured only by {@code -Dbalancer.backends};</li>
