@@ -62,7 +62,7 @@ public enum ConfigKey {
     TIMEOUT("timeout", "off", duration(),
             "the whole exchange with a backend, off by default (streams and downloads may take long); beyond it 504 before the response, a cut after"),
     TUNNEL_IDLE_TIMEOUT("tunnelIdleTimeout", "1h", positiveDuration(),
-            "idle time of a WebSocket tunnel after the backend's 101, both sides (HAProxy's timeout tunnel; runnable jar only)"),
+            "idle time of a WebSocket tunnel after the backend's 101, both sides (HAProxy's timeout tunnel)"),
     TRUST_FORWARDED_FOR("trustForwardedFor", "false", flag(), "use the client's X-Forwarded-For for hashing and logs, and append to it"),
     DISCOVERY("discovery", "static", new Allowed.OneOf(List.of("static", "dns")), "static (the backends list) or dns (resolve discoveryHost)"),
     DISCOVERY_HOST("discoveryHost", null, matching(Values.HOST_NAME, "host name",

@@ -22,14 +22,14 @@ final class RequestEnd {
 
     /** Called when the servlet's service method returns: reports what was answered without a backend exchange. */
     void dispatched(HttpServletRequest request, HttpServletResponse response, long startNanos) {
-        if (BalancingProxyServlet.exchange(request) == null || !request.isAsyncStarted()) {
+        if (StreamingProxyServlet.exchange(request) == null || !request.isAsyncStarted()) {
             ended(request, response, startNanos);
         }
     }
 
     void ended(HttpServletRequest request, HttpServletResponse response, long startNanos) {
         try {
-            Exchange exchange = BalancingProxyServlet.exchange(request);
+            Exchange exchange = StreamingProxyServlet.exchange(request);
             String requestId = exchange != null ? exchange.requestId()
                     : (String) request.getAttribute(BalancingProxyServlet.REQUEST_ID);
             balancer.requestEnded(new ServletClientRequest(request), requestId, response.getStatus(), exchange,

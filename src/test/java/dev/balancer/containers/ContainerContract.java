@@ -5,12 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.WebSocketBackend;
+import dev.balancer.testing.WsClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * What must hold in every servlet container: one boot of the real container serves five applications side by side,
+ * What must hold in every servlet container: one boot of the real container serves six applications side by side,
  * each against real backends on loopback ports.
  * <ul>
  *   <li>{@code /balancer}: the stock balancer.war, configured only by {@code -Dbalancer.backends};</li>
@@ -30,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   checks on two backends that start out failing them;</li>
  *   <li>{@code /two}: examples/two-pools/web.xml, two servlets on /api/* and /static/*;</li>
  *   <li>{@code /shop}: examples/inside-a-webapp, Balancer as a library next to the application's own servlet;</li>
- *   <li>{@code /bad}: the stock web.xml with an init-param Balancer rejects.</li>
+ *   <li>{@code /bad}: the stock web.xml with an init-param Balancer rejects;</li>
+ *   <li>{@code /ws}: the stock WAR with a WebSocket backend in an init-param.</li>
  * </ul>
  * The tests run in order: the last ones undeploy, redeploy and finally stop the container.
  */
@@ -39,12 +52,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class ContainerContract {
     private static final Duration HOT_DEPLOY = Duration.ofSeconds(60);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
-    /** Threads only a Balancer servlet starts: its client's pool outside Jetty, its client's scheduler everywhere. */
+    /**
+     * Threads only a Balancer servlet starts: its client's pool outside Jetty, its client's scheduler everywhere
+     * (named after the client's class, BackendClient).
+     */
     private static final Pattern BALANCER_THREAD = Pattern.compile("^(balancer-|BackendClient@)");
 
     private final List<TestBackend> backends = new ArrayList<>();
     private ServletContainer container;
     private TestBackend a, b, c, probedA, probedB, api1, api2, static1, shopApi;
+    private WebSocketBackend webSocketBackend;
 
     abstract ServletContainer newContainer();
 
@@ -61,6 +78,7 @@ abstract class ContainerContract {
         api2 = backend("api2");
         static1 = backend("static1");
         shopApi = backend("shopApi");
+        webSocketBackend = new WebSocketBackend("ws");
         container = newContainer();
         Path wars = container.base.resolve("wars");
         container.deploy("balancer", Wars.BALANCER_WAR);
@@ -68,6 +86,7 @@ abstract class ContainerContract {
         container.deploy("two", Wars.withWebXml(Wars.BALANCER_WAR, twoPoolsWebXml(), wars.resolve("two.war")));
         container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shopWebXml(), wars.resolve("shop.war")));
         container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, badWebXml(), wars.resolve("bad.war")));
+        container.deploy("ws", Wars.withWebXml(Wars.BALANCER_WAR, webSocketWebXml(), wars.resolve("ws.war")));
 
         // Only the root application sets healthCheckPath; the faster probe timing is for it. Panic off: its two
         // backends both failing must answer 503, not send traffic to them anyway.
@@ -95,6 +114,13 @@ abstract class ContainerContract {
                         + "        <load-on-startup>");
     }
 
+    /** The stock web.xml with the WebSocket backend as its one backend. */
+    private String webSocketWebXml() {
+        return Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
+                "<init-param><param-name>backends</param-name><param-value>" + webSocketBackend.url()
+                        + "</param-value></init-param>\n        <load-on-startup>");
+    }
+
     private TestBackend backend(String name) throws Exception {
         TestBackend backend = new TestBackend(name);
         backends.add(backend);
@@ -108,6 +134,9 @@ abstract class ContainerContract {
         }
         for (TestBackend backend : backends) {
             backend.close();
+        }
+        if (webSocketBackend != null) {
+            webSocketBackend.close();
         }
     }
 
@@ -220,6 +249,53 @@ abstract class ContainerContract {
 
     @Test
     @Order(7)
+    void aWebSocketThroughTheWarIsTunnelledToItsBackendAndBack() throws Exception {
+        try (WsClient client = WsClient.connect(container.port, "/ws/chat")) {
+            client.sendText("hello");
+            assertThat(client.next()).isEqualTo("hello");
+            client.sendBinary(new byte[] {1, 2, 3, 0, -1});
+            assertThat((byte[]) client.next()).containsExactly(1, 2, 3, 0, -1);
+            client.sendText("name");
+            assertThat(client.next()).isEqualTo("ws");
+        }
+        assertThat(webSocketBackend.handshakes()).hasSize(1);
+        assertThat(webSocketBackend.handshakes().get(0).get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        // Once the client left, the tunnel is closed and no longer in flight.
+        await().atMost(Duration.ofSeconds(10)).until(() -> webSocketBackend.openSessions() == 0);
+    }
+
+    @Test
+    @Order(7)
+    void aServerSentEventArrivesThroughTheWarWhileTheBackendStillHoldsTheStream() throws Exception {
+        HttpResponse<InputStream> response = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(container.url("balancer") + "/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            // The backend holds the stream open after the first event: only a proxy that flushes at once delivers it.
+            assertThat(CompletableFuture.supplyAsync(() -> readLine(events)).get(10, TimeUnit.SECONDS)).isEqualTo("data: first");
+            assertThat(a.holding() + b.holding() + c.holding()).isEqualTo(1);
+        } finally {
+            for (TestBackend backend : List.of(a, b, c)) {
+                backend.release();
+            }
+        }
+        for (TestBackend backend : List.of(a, b, c)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.holding() == 0);
+            backend.rearm();
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @Order(8)
     void undeployStopsTheBalancerAndRedeployBringsItBack() {
         int stoppedBefore = count(container.log(), "[balancer] stopped");
         int abcBefore = a.requests() + b.requests() + c.requests();
@@ -237,11 +313,11 @@ abstract class ContainerContract {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void undeployingEveryApplicationLeavesNoThreadBehindAndTheContainerStopsCleanly() {
         assertThat(container.threadNames()).as("a running balancer has client threads").anyMatch(this::isBalancerThread);
 
-        for (String application : List.of("balancer", "", "two", "shop", "bad")) {
+        for (String application : List.of("balancer", "", "two", "shop", "bad", "ws")) {
             container.undeploy(application);
         }
         await().atMost(HOT_DEPLOY).untilAsserted(() ->

@@ -1,0 +1,252 @@
+package dev.balancer.servlet;
+
+import dev.balancer.BackendClient;
+import dev.balancer.Balancer;
+import dev.balancer.Exchange;
+import dev.balancer.ProxyHeaders;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The byte-moving half of {@link BalancingProxyServlet}: how bodies stream between the container and Jetty's client,
+ * and which side a failure is blamed on. The pieces that must be nested classes of an {@link AsyncProxyServlet}
+ * subclass live here (the flushing {@link StreamWriter}, the body-limited {@link StreamReader}); the decisions (where a
+ * request goes, what a failure leads to) are the subclass's, which asks its {@link Balancer}.
+ *
+ * <p>Per-request state is the request's {@link Exchange}, found through a request attribute ({@link #exchange}).
+ */
+abstract class StreamingProxyServlet extends AsyncProxyServlet {
+    private static final String EXCHANGE = Exchange.class.getName();
+
+    /** The balancer whose limits apply to the bodies (body size) and who learns of client failures. */
+    abstract Balancer balancer();
+
+    static Exchange exchange(HttpServletRequest request) {
+        return (Exchange) request.getAttribute(EXCHANGE);
+    }
+
+    static void exchange(HttpServletRequest request, Exchange exchange) {
+        request.setAttribute(EXCHANGE, exchange);
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        // Jetty's proxy servlet gives its client a selector per two CPUs; so does this one.
+        HttpClient client = new BackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        balancer().configure(client);
+        // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
+        Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");
+        if (executor == null) {
+            OwnThreadPool threads = new OwnThreadPool();
+            threads.setName("balancer-" + balancer().name());
+            executor = threads;
+        }
+        client.setExecutor(executor);
+        setTimeout(0); // the balancer sets each attempt's timeouts (BackendRequest)
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new ServletException(e);
+        }
+        // Bodies pass through as they are (no decoding), and 1xx/auth/redirect handling is the client's business.
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
+        return client;
+    }
+
+    /** The proxy answers 100-continue itself (the container does, on the first read); backends never see Expect. */
+    @Override
+    protected boolean expects100Continue(HttpServletRequest request) {
+        return false;
+    }
+
+    @Override
+    protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response, Request proxyRequest)
+            throws IOException {
+        // Read the client's body only once a backend connection is sending this request: if connecting fails,
+        // not a byte has been consumed, and the request can still go to another backend.
+        AsyncRequestContent content = new AsyncRequestContent();
+        Exchange exchange = exchange(request);
+        proxyRequest.onRequestBegin(begun -> {
+            exchange.requestSent();
+            try {
+                request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, content));
+            } catch (IOException | RuntimeException e) {
+                content.fail(e);
+            }
+        });
+        return content;
+    }
+
+    /**
+     * Reads the client's body as it streams: a broken body (bad chunk, client gone) is the client's fault, not the
+     * backend's, and a body over {@code maxRequestBodySize} is stopped there.
+     */
+    @Override
+    protected ReadListener newReadListener(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
+                                           AsyncRequestContent content) {
+        Exchange exchange = exchange(request);
+        Balancer balancer = balancer();
+        return new StreamReader(request, response, proxyRequest, content) {
+            private long received;
+            private volatile boolean backendFailed;
+
+            @Override
+            protected void onRequestContent(HttpServletRequest request, Request proxyRequest, AsyncRequestContent content,
+                                            byte[] buffer, int offset, int length, Callback callback) {
+                received += length;
+                if (balancer.overBodyLimit(received)) {
+                    callback.failed(balancer.bodyTooLarge());
+                    return;
+                }
+                // A write that fails means the backend side failed (it died mid-upload): not the client's fault.
+                super.onRequestContent(request, proxyRequest, content, buffer, offset, length,
+                        Callback.from(callback::succeeded, failure -> {
+                            backendFailed = true;
+                            callback.failed(failure);
+                        }));
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                if (!backendFailed) {
+                    exchange.clientFailed(failure);
+                }
+                super.onError(failure);
+            }
+        };
+    }
+
+    /** Hop-by-hop headers of the backend's response, including those its Connection header names, stay here. */
+    @Override
+    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
+        return ProxyHeaders.hopByHop(field, serverResponse.getHeaders()) ? null : field;
+    }
+
+    /** A write to the client that fails, at once or later, is the client's failure: it went away. */
+    @Override
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+                                     byte[] buffer, int offset, int length, Callback callback) {
+        Exchange exchange = exchange(request);
+        exchange.responseBytes(length);
+        super.onResponseContent(request, response, proxyResponse, buffer, offset, length, new Callback.Nested(callback) {
+            @Override
+            public void failed(Throwable failure) {
+                exchange.clientFailed(failure);
+                super.failed(failure);
+            }
+        });
+    }
+
+    /** Each chunk of the backend's response reaches the client as it arrives; see {@link FlushingWriter}. */
+    @Override
+    protected StreamWriter newWriteListener(HttpServletRequest request, Response proxyResponse) {
+        return new FlushingWriter(request, proxyResponse, exchange(request));
+    }
+
+    /** The client went away or its body failed: not the backend's fault, so passive health must not count it. */
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        Exchange exchange = exchange(clientRequest);
+        if (exchange != null) {
+            exchange.clientFailed(failure);
+        }
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
+    /**
+     * Writes each chunk of the backend's response and flushes it before asking for the next, so a server-sent event
+     * or a long-poll answer is not held in the container's output buffer (32 KiB in Jetty, 8 KiB in Tomcat) until
+     * more data fills it. A write the client cannot take is the client's failure: it went away.
+     *
+     * <p>Replaces Jetty's writer rather than extending its behaviour: that one completes a chunk right after the
+     * write, and a flush of its own would leave the container calling {@code onWritePossible} on a writer that has
+     * nothing left to do.
+     */
+    private final class FlushingWriter extends StreamWriter {
+        private final HttpServletRequest request;
+        private final Exchange exchange;
+        private byte[] buffer;
+        private int offset;
+        private int length;
+        private Callback callback;
+        private boolean flushing;
+
+        FlushingWriter(HttpServletRequest request, Response proxyResponse, Exchange exchange) {
+            super(request, proxyResponse);
+            this.request = request;
+            this.exchange = exchange;
+        }
+
+        @Override
+        protected void data(byte[] bytes, int offset, int length, Callback callback) {
+            this.buffer = bytes;
+            this.offset = offset;
+            this.length = length;
+            this.callback = callback;
+        }
+
+        @Override
+        public void onWritePossible() {
+            if (callback == null) {
+                return; // the container asks again after a chunk is complete: nothing is waiting
+            }
+            try {
+                ServletOutputStream output = request.getAsyncContext().getResponse().getOutputStream();
+                if (buffer != null) {
+                    byte[] bytes = buffer;
+                    buffer = null;
+                    output.write(bytes, offset, length);
+                    if (!output.isReady()) {
+                        return; // called again once the write is done
+                    }
+                }
+                if (!flushing) {
+                    flushing = true;
+                    output.flush();
+                    if (!output.isReady()) {
+                        return;
+                    }
+                }
+            } catch (Throwable failure) {
+                onError(failure);
+                return;
+            }
+            done().succeeded(); // may write the next chunk at once, on this thread
+        }
+
+        /**
+         * The client cannot take the response (it went away): the pending chunk fails, exactly once, whether the
+         * failure was thrown here or reported by the container later, and the backend exchange is aborted.
+         */
+        @Override
+        public void onError(Throwable failure) {
+            exchange.clientFailed(failure);
+            if (callback != null) {
+                done().failed(failure);
+            }
+            super.onError(failure);
+        }
+
+        private Callback done() {
+            Callback done = callback;
+            callback = null;
+            buffer = null;
+            flushing = false;
+            return done;
+        }
+    }
+}
