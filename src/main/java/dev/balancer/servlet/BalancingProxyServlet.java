@@ -1,18 +1,18 @@
 package dev.balancer.servlet;
 
-import dev.balancer.ConfigReload;
-import dev.balancer.ProxyHeaders;
 import dev.balancer.AbandonedAttempt;
-import dev.balancer.Balancer;
 import dev.balancer.BackendTarget;
+import dev.balancer.Balancer;
+import dev.balancer.ConfigReload;
 import dev.balancer.Exchange;
+import dev.balancer.ProxyHeaders;
 import dev.balancer.Recovery;
 import dev.balancer.Route;
 import dev.balancer.backend.Backend;
 import dev.balancer.backend.BackendPool;
 import dev.balancer.config.BalancerConfig;
-import dev.balancer.config.ConfigSources;
 import dev.balancer.config.ConfigException;
+import dev.balancer.config.ConfigSources;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
