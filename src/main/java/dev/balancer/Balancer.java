@@ -10,6 +10,7 @@ import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.ClientRequest;
+import dev.balancer.tls.BackendTls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +48,14 @@ public final class Balancer {
     private final long attemptTimeoutNanos;
     private final long totalTimeoutMillis;
     private final RetryPolicy retries;
+    private final SslContextFactory.Client backendTls;
     private Discovery discovery;
     private HealthChecks health;
 
     /**
      * @param name   names this balancer in logs and metrics (the servlet's name)
      * @param loader loads a strategy given by class name
-     * @throws dev.balancer.config.ConfigException when the strategy cannot be created
+     * @throws dev.balancer.config.ConfigException when the strategy cannot be created, or a backend TLS file is unusable
      */
     public Balancer(String name, BalancerConfig config, ClassLoader loader) {
         this.name = name;
@@ -63,6 +66,7 @@ public final class Balancer {
                 drain::isShuttingDown, config.discovery().mode() == DiscoverySettings.Mode.DNS, config.server().shutdownTimeout());
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
+        this.backendTls = BackendTls.clientFactory(config.backendTls());
         this.retries = new RetryPolicy(config.retry(), drain::inFlight, this::retryTarget, admin::retryRefused);
         this.attemptTimeoutNanos = retries.attemptTimeoutNanos(config.timeouts().response().toNanos());
         this.totalTimeoutMillis = config.timeouts().total().toMillis();
@@ -84,6 +88,7 @@ public final class Balancer {
         client.setIdleTimeout(config.timeouts().idle().toMillis());
         // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
         client.setDestinationIdleTimeout(config.timeouts().idle().toMillis() * 2);
+        client.setSslContextFactory(backendTls);
     }
 
     /** Starts discovery and health checks; probes go through the front end's (started) client. */

@@ -18,7 +18,9 @@ public record BalancerConfig(
         LimitSettings limits,
         ForwardingSettings forwarding,
         AdminSettings admin,
-        ServerSettings server) {
+        ServerSettings server,
+        TlsSettings tls,
+        BackendTlsSettings backendTls) {
 
     public static BalancerConfig from(ConfigSources sources) {
         sources.rejectUnknownKeys();
@@ -34,6 +36,8 @@ public record BalancerConfig(
                 LimitSettings.from(values),
                 ForwardingSettings.from(values),
                 AdminSettings.from(values),
-                ServerSettings.from(values));
+                ServerSettings.from(values),
+                TlsSettings.from(values),
+                BackendTlsSettings.from(values));
     }
 }
