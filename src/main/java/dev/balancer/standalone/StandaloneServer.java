@@ -5,6 +5,7 @@ import dev.balancer.handler.BalancingProxyHandler;
 import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ServerSettings;
+import dev.balancer.config.TlsSettings;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -12,7 +13,6 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Balancer on an embedded Jetty: one connector; requests go to Jetty's core proxy handler running the balancing
+ * Balancer on an embedded Jetty: a clear connector (HTTP/1.1, and h2c when asked), an HTTPS one beside it when a
+ * certificate is configured (HTTP/2 and HTTP/1.1 by ALPN); requests go to Jetty's core proxy handler running the balancing
  * core ({@link BalancingProxyHandler}), those under the admin path to the admin servlet behind it.
  */
 public final class StandaloneServer {
@@ -42,6 +43,9 @@ public final class StandaloneServer {
     private final ServerSettings settings;
     private final Server server;
     private final ServerConnector connector;
+    /** Null when HTTPS is off. */
+    private final ServerConnector tlsConnector;
+    private final ServerTls tls;
     private final Balancer balancer;
 
     /** Set once a stop began; guarded by this. */
@@ -66,20 +70,35 @@ public final class StandaloneServer {
         http.setRequestHeaderSize(config.limits().maxRequestHeaderSize());
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
-        http1.setInputBufferSize(INPUT_BUFFER);
-        connector = new ServerConnector(server, http1);
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
-        connector.setIdleTimeout(config.timeouts().idle().toMillis());
-        server.addConnector(connector);
+        long idle = config.timeouts().idle().toMillis();
+        connector = Listeners.clear(server, http, settings.h2c());
+        Listeners.bind(connector, settings.host(), settings.port(), idle);
+
+        TlsSettings tlsSettings = config.tls();
+        if (tlsSettings.enabled()) {
+            tls = new ServerTls(tlsSettings);
+            server.addBean(tls);
+            tlsConnector = Listeners.tls(server, http, tls.factory(), tlsSettings.httpsPort());
+            Listeners.bind(tlsConnector, settings.host(), tlsSettings.httpsPort(), idle);
+        } else {
+            tls = null;
+            tlsConnector = null;
+        }
 
         balancer = new Balancer("balancer", config, StandaloneServer.class.getClassLoader());
         ServletContextHandler admin = new ServletContextHandler("/");
         admin.addServlet(new ServletHolder("admin", new AdminServlet(balancer.admin())), "/*");
 
-        // Stopping is graceful: the connector stops accepting, in-flight requests get shutdownTimeout to finish.
-        server.setHandler(new GracefulHandler(new Handler.Sequence(new BalancingProxyHandler(balancer), admin)));
+        if (tls != null) {
+            balancer.admin().certificateExpiry(tls::notAfter);
+        }
+        Handler handler = new Handler.Sequence(new BalancingProxyHandler(balancer), admin);
+        if (tlsSettings.redirectToHttps()) {
+            handler = new HttpsRedirect(handler, config.admin().path() + "/health", this::httpsPort);
+        }
+        // Stopping is graceful: the connectors stop accepting, in-flight requests get shutdownTimeout to finish, and
+        // HTTP/2 connections get a GOAWAY.
+        server.setHandler(new GracefulHandler(handler));
         server.setStopTimeout(settings.shutdownTimeout().toMillis());
         // Not Jetty's own shutdown hook: it would close the connector at once, without the shutdown delay.
         server.setStopAtShutdown(false);
@@ -136,6 +155,11 @@ public final class StandaloneServer {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The HTTPS port; -1 when HTTPS is off. */
+    public int httpsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
     public Balancer balancer() {
