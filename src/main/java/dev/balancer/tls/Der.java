@@ -28,7 +28,7 @@ final class Der {
 
     /**
      * The named curve's OID element (tag, length, value) of a SEC1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING
-     * key, [0] OID curve, [1] public key }. Keys without the curve (rare, and useless without it) are refused.
+     * key, [0] OID curve, [1] public key }; null when the key leaves the curve out (then it is the certificate's).
      */
     static byte[] namedCurve(byte[] sec1) throws GeneralSecurityException {
         int[] position = {0};
@@ -41,7 +41,16 @@ final class Der {
             int length = header(sec1, position, 0x06);
             return Arrays.copyOfRange(sec1, start, position[0] + length);
         }
-        throw new GeneralSecurityException("the EC private key does not name its curve; give it as PKCS#8 (BEGIN PRIVATE KEY)");
+        return null;
+    }
+
+    /** The AlgorithmIdentifier element of a SubjectPublicKeyInfo, e.g. id-ecPublicKey with the certificate's curve. */
+    static byte[] algorithm(byte[] subjectPublicKeyInfo) throws GeneralSecurityException {
+        int[] position = {0};
+        header(subjectPublicKeyInfo, position, 0x30);
+        int start = position[0];
+        int length = header(subjectPublicKeyInfo, position, 0x30);
+        return Arrays.copyOfRange(subjectPublicKeyInfo, start, position[0] + length);
     }
 
     /** Reads a tag and length at the position, leaving it at the content; returns the content's length. */

@@ -44,7 +44,7 @@ public final class KeyStores {
         }
         PrivateKey key;
         try {
-            key = Pem.privateKey(read(material.key()));
+            key = Pem.privateKey(read(material.key()), chain.get(0).getPublicKey());
         } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
             throw invalid(material.keyKey(), material.key(), "a PEM private key", e);
         }

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -48,8 +49,12 @@ final class Pem {
         return certificates;
     }
 
-    /** The first private key in the text. */
-    static PrivateKey privateKey(String text) throws GeneralSecurityException {
+    /**
+     * The first private key in the text.
+     *
+     * @param certified the certificate's public key, whose curve a SEC1 EC key that does not name its own is on
+     */
+    static PrivateKey privateKey(String text, PublicKey certified) throws GeneralSecurityException {
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
             byte[] der = decode(m.group(2));
@@ -59,7 +64,8 @@ final class Pem {
                 case "RSA PRIVATE KEY":
                     return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrap(RSA_ALGORITHM, der)));
                 case "EC PRIVATE KEY":
-                    byte[] algorithm = sequence(concat(EC_PUBLIC_KEY, Der.namedCurve(der)));
+                    byte[] curve = Der.namedCurve(der);
+                    byte[] algorithm = curve != null ? sequence(concat(EC_PUBLIC_KEY, curve)) : Der.algorithm(certified.getEncoded());
                     return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(wrap(algorithm, der)));
                 case "ENCRYPTED PRIVATE KEY":
                     throw new GeneralSecurityException("the private key is encrypted; give it unencrypted (PKCS#8 or PKCS#1)");
