@@ -166,6 +166,11 @@ public final class StandaloneServer {
         return balancer;
     }
 
+    /** The HTTPS listener's certificate; null when HTTPS is off. */
+    ServerTls tls() {
+        return tls;
+    }
+
     /** The buffers both the server and the backend client draw from. */
     ByteBufferPool bufferPool() {
         return server.getByteBufferPool();
