@@ -1,7 +1,6 @@
 package dev.balancer.testing;
 
 import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -30,8 +29,7 @@ public final class EchoServer implements AutoCloseable {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("server", certificate.keys().getPrivate(), "pw".toCharArray(),
-                new X509Certificate[] {certificate.certificate(), certificate.issuer()});
+        keys.setKeyEntry("server", certificate.keys().getPrivate(), "pw".toCharArray(), certificate.chain());
         tls.setKeyStore(keys);
         tls.setKeyStorePassword("pw");
         if (clientCa != null) {

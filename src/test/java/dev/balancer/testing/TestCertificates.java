@@ -39,6 +39,11 @@ public final class TestCertificates {
 
     /** A key pair and its certificate chain (the certificate, then its issuer's unless self-signed). */
     public record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+        /** The certificate, then its issuer's unless it is self-signed. */
+        public X509Certificate[] chain() {
+            return issuer == certificate ? new X509Certificate[] {certificate} : new X509Certificate[] {certificate, issuer};
+        }
+
         /** Writes {@code name.crt} (the chain) and {@code name.key} (PKCS#8, or the key's traditional format). */
         public Pem write(Path dir, String name, boolean pkcs8) throws IOException {
             Pem pem = new Pem(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
@@ -51,7 +56,7 @@ public final class TestCertificates {
         public Path writeKeyStore(Path file, String password) throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("server", keys.getPrivate(), password.toCharArray(), new X509Certificate[] {certificate, issuer});
+            store.setKeyEntry("server", keys.getPrivate(), password.toCharArray(), chain());
             try (var out = Files.newOutputStream(file)) {
                 store.store(out, password.toCharArray());
             }
