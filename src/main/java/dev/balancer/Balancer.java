@@ -184,7 +184,7 @@ public final class Balancer {
      * refusal (405, 400, 413, 503) with the reason for the JSON body.
      *
      * @param requestId        the request's {@link #requestId}
-     * @param contentLength    the declared body length, -1 when unknown
+     * @param contentLength    the declared body length, -1 when unknown (over HTTP/2, 0 when the stream ended with the headers)
      * @param namesAnotherHost the request target names a host other than the Host header (see {@link #namesAnotherHost})
      */
     public Route route(ClientRequest request, String requestId, long contentLength, boolean namesAnotherHost) {
@@ -212,7 +212,10 @@ public final class Balancer {
                 return new Route.Refuse(503, atLimit(full));
             }
         }
-        boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null;
+        // HTTP/2 and 3 have no Transfer-Encoding: a body of unknown length is announced by nothing but the stream
+        // staying open, so there an unknown length counts as a body (never retried after it was read).
+        boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null
+                || contentLength < 0 && !request.protocol().startsWith("HTTP/1");
         return new Route.Forward(new Exchange(request, requestId, hasBody, backend));
     }
 

@@ -110,7 +110,7 @@ public final class Exchange {
         return tried.contains(candidate);
     }
 
-    boolean hasBody() {
+    public boolean hasBody() {
         return hasBody;
     }
 

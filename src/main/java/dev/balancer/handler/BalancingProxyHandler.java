@@ -90,7 +90,8 @@ public final class BalancingProxyHandler extends ProxyHandler {
         }
         CoreClientRequest client = new CoreClientRequest(request);
         String requestId = balancer.requestId(client);
-        Route route = balancer.route(client, requestId, request.getLength(), Balancer.namesAnotherHost(
+        long length = RequestBody.length(request);
+        Route route = balancer.route(client, requestId, length, Balancer.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
@@ -111,7 +112,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         copyRequestHeaders(request, proxyRequest);
         addProxyHeaders(request, proxyRequest);
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+        if (exchange.hasBody()) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
         }
         balancer.attemptStarted(exchange, proxyRequest);

@@ -121,7 +121,18 @@ class HttpsListenerTest {
         start(Map.of());
         HttpResponse<String> response = get(client(HttpClient.Version.HTTP_2), https() + "/");
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        assertThat(response.body()).contains("protocol=HTTP/1.1", "x-forwarded-proto=https");
+        assertThat(response.body()).contains("body=0\n", "protocol=HTTP/1.1", "x-forwarded-proto=https", "transfer-encoding=null");
+    }
+
+    @Test
+    void anH2BodyWithoutContentLengthReachesTheBackend() throws Exception {
+        start(Map.of());
+        byte[] body = new byte[100_000];
+        HttpRequest post = HttpRequest.newBuilder(URI.create(https() + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
+        HttpResponse<String> response = client(HttpClient.Version.HTTP_2).send(post, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.body()).contains("body=100000\n", "transfer-encoding=chunked");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * A backend that answers what it was asked in text: the protocol version, the scheme it was reached by, and the
+ * A backend that answers what it was asked in text: the length of the body it received, the protocol version, the scheme it was reached by, and the
  * X-Forwarded-Proto and Host headers. Over HTTP, or over TLS with a given certificate, and then optionally requiring
  * a client certificate from a given CA.
  */
@@ -48,10 +48,12 @@ public final class EchoServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                String body = "protocol=" + request.getConnectionMetaData().getProtocol() + "\n"
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String received = Content.Source.asString(request);
+                String body = "body=" + received.length() + "\n" + "protocol=" + request.getConnectionMetaData().getProtocol() + "\n"
                         + "x-forwarded-proto=" + request.getHeaders().get("X-Forwarded-Proto") + "\n"
-                        + "host=" + request.getHeaders().get(HttpHeader.HOST) + "\n";
+                        + "host=" + request.getHeaders().get(HttpHeader.HOST) + "\n"
+                        + "transfer-encoding=" + request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) + "\n";
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 Content.Sink.write(response, true, body, callback);
                 return true;
