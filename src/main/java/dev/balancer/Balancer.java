@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,15 @@ public final class Balancer {
         this.requestIds = new RequestIds(config.forwarding().requestIdHeader());
         this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor(),
                 requestIds.header());
+    }
+
+    /**
+     * A client to the backends for the configured {@code backendProtocol}; {@link #configure} it before starting it.
+     *
+     * @param selectors selector threads of its connector
+     */
+    public HttpClient newBackendClient(int selectors) {
+        return new BackendClient(selectors, config.backendProtocol().isHttp2());
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
@@ -272,8 +283,14 @@ public final class Balancer {
         return new BodyTooLarge(config.limits().maxRequestBodySize());
     }
 
-    /** An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}). */
+    /**
+     * An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}):
+     * over HTTP/2 when backends speak it, except a WebSocket upgrade.
+     */
     public void attemptStarted(Exchange exchange, Request request) {
+        if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
+            request.version(HttpVersion.HTTP_1_1);
+        }
         BackendRequest.awaitResponse(request, exchange, attemptTimeoutNanos);
         if (totalTimeoutMillis > 0) {
             request.timeout(totalTimeoutMillis, TimeUnit.MILLISECONDS);

@@ -20,14 +20,16 @@ public record BalancerConfig(
         AdminSettings admin,
         ServerSettings server,
         TlsSettings tls,
-        BackendTlsSettings backendTls) {
+        BackendTlsSettings backendTls,
+        BackendProtocol backendProtocol) {
 
     public static BalancerConfig from(ConfigSources sources) {
         sources.rejectUnknownKeys();
         Values values = new Values(sources);
         DiscoverySettings discovery = DiscoverySettings.from(values);
+        PoolSettings pool = PoolSettings.from(values, discovery.mode());
         return new BalancerConfig(
-                PoolSettings.from(values, discovery.mode()),
+                pool,
                 discovery,
                 HealthSettings.from(values),
                 OutlierSettings.from(values),
@@ -38,6 +40,7 @@ public record BalancerConfig(
                 AdminSettings.from(values),
                 ServerSettings.from(values),
                 TlsSettings.from(values),
-                BackendTlsSettings.from(values));
+                BackendTlsSettings.from(values),
+                BackendProtocol.from(values, pool.backends()));
     }
 }

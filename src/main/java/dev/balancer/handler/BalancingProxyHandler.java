@@ -1,7 +1,6 @@
 package dev.balancer.handler;
 
 import dev.balancer.AbandonedAttempt;
-import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
 import dev.balancer.ErrorBody;
@@ -52,7 +51,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
     @Override
     protected HttpClient newHttpClient() {
-        HttpClient client = new BackendClient(1);
+        HttpClient client = balancer.newBackendClient(1);
         // One thread pool and one buffer pool for both sides: handing work between two pools costs context switches
         // for nothing, and buffers one side released serve the other.
         client.setExecutor(getServer().getThreadPool());

@@ -2,7 +2,6 @@ package dev.balancer.servlet;
 
 import dev.balancer.Balancer;
 import dev.balancer.AbandonedAttempt;
-import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.ErrorBody;
 import dev.balancer.Exchange;
@@ -108,7 +107,7 @@ public class BalancingProxyServlet extends AsyncProxyServlet {
     @Override
     protected HttpClient createHttpClient() throws ServletException {
         // Jetty's proxy servlet gives its client a selector per two CPUs; so does this one.
-        HttpClient client = new BackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        HttpClient client = balancer.newBackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         balancer.configure(client);
         // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
         Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");

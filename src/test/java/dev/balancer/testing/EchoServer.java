@@ -1,6 +1,14 @@
 package dev.balancer.testing;
 
 import java.security.KeyStore;
+import java.util.function.Function;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -12,9 +20,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * A backend that answers what it was asked in text: the length of the body it received, the protocol version, the scheme it was reached by, and the
- * X-Forwarded-Proto and Host headers. Over HTTP, or over TLS with a given certificate, and then optionally requiring
- * a client certificate from a given CA.
+ * A backend that answers what it was asked in text: the length of the body it received, the protocol version, and
+ * the X-Forwarded-Proto, Host and Transfer-Encoding headers. Over HTTP (also h2c), or over TLS with a given
+ * certificate, then optionally requiring a client certificate from a given CA, or speaking h2 only.
  */
 public final class EchoServer implements AutoCloseable {
     private final Server server = new Server();
@@ -24,14 +32,30 @@ public final class EchoServer implements AutoCloseable {
         return new EchoServer(null);
     }
 
+    /** HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on one port. */
+    public static EchoServer h2c() throws Exception {
+        return new EchoServer(server -> {
+            HttpConfiguration http = new HttpConfiguration();
+            return new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        });
+    }
+
+    /** TLS with h2 only by ALPN: a client that cannot speak HTTP/2 fails the handshake. */
+    public static EchoServer h2(TestCertificates.Issued certificate) throws Exception {
+        SslContextFactory.Server tls = serverTls(certificate);
+        return new EchoServer(server -> {
+            HttpConfiguration https = new HttpConfiguration();
+            https.addCustomizer(new SecureRequestCustomizer());
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
+            alpn.setDefaultProtocol("h2");
+            return new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
+                    new HTTP2ServerConnectionFactory(https));
+        });
+    }
+
     /** @param clientCa when not null, a client certificate issued by it is required (mutual TLS) */
     public static EchoServer https(TestCertificates.Issued certificate, TestCertificates.Issued clientCa) throws Exception {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("server", certificate.keys().getPrivate(), "pw".toCharArray(), certificate.chain());
-        tls.setKeyStore(keys);
-        tls.setKeyStorePassword("pw");
+        SslContextFactory.Server tls = serverTls(certificate);
         if (clientCa != null) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -39,11 +63,21 @@ public final class EchoServer implements AutoCloseable {
             tls.setTrustStore(trust);
             tls.setNeedClientAuth(true);
         }
-        return new EchoServer(tls);
+        return new EchoServer(server -> new ServerConnector(server, tls));
     }
 
-    private EchoServer(SslContextFactory.Server tls) throws Exception {
-        connector = tls == null ? new ServerConnector(server) : new ServerConnector(server, tls);
+    private static SslContextFactory.Server serverTls(TestCertificates.Issued certificate) throws Exception {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", certificate.keys().getPrivate(), "pw".toCharArray(), certificate.chain());
+        tls.setKeyStore(keys);
+        tls.setKeyStorePassword("pw");
+        return tls;
+    }
+
+    private EchoServer(Function<Server, ServerConnector> connectorFactory) throws Exception {
+        connector = connectorFactory == null ? new ServerConnector(server) : connectorFactory.apply(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
