@@ -110,6 +110,7 @@ public final class Exchange {
         return tried.contains(candidate);
     }
 
+    /** Whether the client's request has a body to forward (declared, chunked, or an open HTTP/2 stream). */
     public boolean hasBody() {
         return hasBody;
     }

@@ -36,7 +36,7 @@ final class ServerTls extends AbstractLifeCycle {
     private final TlsSettings settings;
     private final SslContextFactory.Server factory = new SslContextFactory.Server();
     private volatile X509Certificate served;
-    /** Digest of the files' contents when last loaded or tried; only the watch thread touches it after start. */
+    /** Digest of the files' contents when last loaded or tried; guarded by this. */
     private byte[] seen;
     private ScheduledExecutorService watch;
 
@@ -85,7 +85,7 @@ final class ServerTls extends AbstractLifeCycle {
     }
 
     /** Loads the files when their contents changed since they were last loaded or tried. */
-    void reloadIfChanged() {
+    synchronized void reloadIfChanged() {
         byte[] now = digest();
         if (now == null || Arrays.equals(now, seen)) {
             return;

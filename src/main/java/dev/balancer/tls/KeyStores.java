@@ -50,7 +50,7 @@ public final class KeyStores {
         }
         if (!belongTogether(key, chain.get(0))) {
             throw new ConfigException(material.keyKey().key(), material.key().toString(), "the private key of the first certificate in "
-                    + material.certKey().key() + " (" + material.cert() + "), but it does not match that certificate");
+                    + material.certKey().key() + " (" + material.cert() + "); this key does not match that certificate");
         }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.testing.EchoServer;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +59,26 @@ class H2cTest {
         ContentResponse response = h2c.newRequest(url).timeout(5, TimeUnit.SECONDS).send();
         assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
         assertThat(response.getContentAsString()).contains("protocol=HTTP/1.1", "x-forwarded-proto=http\n");
+    }
+
+    @Test
+    void stoppingSendsGoAwayToHttp2Connections() throws Exception {
+        startBalancer(true);
+        CountDownLatch goAway = new CountDownLatch(1);
+        HTTP2Client client = new HTTP2Client();
+        client.start();
+        try {
+            client.connect(new InetSocketAddress("127.0.0.1", balancer.port()), new Session.Listener() {
+                @Override
+                public void onGoAway(Session session, GoAwayFrame frame) {
+                    goAway.countDown();
+                }
+            }).get(5, TimeUnit.SECONDS);
+            balancer.stop();
+            assertThat(goAway.await(5, TimeUnit.SECONDS)).as("GOAWAY received").isTrue();
+        } finally {
+            client.stop();
+        }
     }
 
     @Test
