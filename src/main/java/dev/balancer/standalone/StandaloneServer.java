@@ -58,7 +58,9 @@ public final class StandaloneServer {
         // itself (acceptor, the server's and the client's selector); beyond those, two per CPU. Fewer threads, fewer
         // lock hand-offs and context switches: on one core (bench harness) 6 threads served 19-25k req/s where 8 served
         // 11-17k and 16 served 12k; Jetty's default of 200 made the servlet proxy's p99 three times worse.
-        int size = 4 + 2 * Runtime.getRuntime().availableProcessors();
+        // The HTTPS connector needs an acceptor and a selector of its own.
+        TlsSettings tlsSettings = config.tls();
+        int size = 4 + 2 * Runtime.getRuntime().availableProcessors() + (tlsSettings.enabled() ? 2 : 0);
         QueuedThreadPool threads = new QueuedThreadPool(size, size);
         threads.setName("balancer");
         // Jetty's default pool keeps buffers up to 64 KiB; a larger input buffer was allocated (direct, zeroed) and
@@ -74,7 +76,6 @@ public final class StandaloneServer {
         connector = Listeners.clear(server, http, settings.h2c());
         Listeners.bind(connector, settings.host(), settings.port(), idle);
 
-        TlsSettings tlsSettings = config.tls();
         if (tlsSettings.enabled()) {
             tls = new ServerTls(tlsSettings);
             server.addBean(tls);
