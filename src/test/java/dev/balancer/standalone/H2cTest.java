@@ -17,6 +17,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,16 +65,23 @@ class H2cTest {
     @Test
     void stoppingSendsGoAwayToHttp2Connections() throws Exception {
         startBalancer(true);
+        CountDownLatch settings = new CountDownLatch(1);
         CountDownLatch goAway = new CountDownLatch(1);
         HTTP2Client client = new HTTP2Client();
         client.start();
         try {
             client.connect(new InetSocketAddress("127.0.0.1", balancer.port()), new Session.Listener() {
                 @Override
+                public void onSettings(Session session, SettingsFrame frame) {
+                    settings.countDown(); // the server's session exists
+                }
+
+                @Override
                 public void onGoAway(Session session, GoAwayFrame frame) {
                     goAway.countDown();
                 }
             }).get(5, TimeUnit.SECONDS);
+            assertThat(settings.await(5, TimeUnit.SECONDS)).as("server SETTINGS received").isTrue();
             balancer.stop();
             assertThat(goAway.await(5, TimeUnit.SECONDS)).as("GOAWAY received").isTrue();
         } finally {
