@@ -10,6 +10,7 @@ import dev.balancer.config.DiscoverySettings;
 import dev.balancer.discovery.Discovery;
 import dev.balancer.health.HealthChecks;
 import dev.balancer.strategy.ClientRequest;
+import dev.balancer.tls.BackendTls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +50,7 @@ public final class Balancer {
     private final long attemptTimeoutNanos;
     private final long totalTimeoutMillis;
     private final RetryPolicy retries;
+    private final SslContextFactory.Client backendTls;
     /** Replaced when a reload changes what DNS discovery resolves. */
     private volatile Discovery discovery;
     private HealthChecks health;
@@ -53,7 +58,7 @@ public final class Balancer {
     /**
      * @param name   names this balancer in logs and metrics (the servlet's name)
      * @param loader loads a strategy given by class name
-     * @throws dev.balancer.config.ConfigException when the strategy cannot be created
+     * @throws dev.balancer.config.ConfigException when the strategy cannot be created, or a backend TLS file is unusable
      */
     public Balancer(String name, BalancerConfig config, ClassLoader loader) {
         this.name = name;
@@ -65,12 +70,22 @@ public final class Balancer {
         String stickyCookie = config.pool().stickyCookie();
         this.sticky = stickyCookie == null ? null : new StickySessions(stickyCookie, pool);
         this.capacity = new BackendCapacity(config.limits().maxConnectionsPerBackend());
+        this.backendTls = BackendTls.clientFactory(config.backendTls());
         this.retries = new RetryPolicy(config.retry(), drain::inFlight, this::retryTarget, admin::retryRefused);
         this.attemptTimeoutNanos = retries.attemptTimeoutNanos(config.timeouts().response().toNanos());
         this.totalTimeoutMillis = config.timeouts().total().toMillis();
         this.requestIds = new RequestIds(config.forwarding().requestIdHeader());
         this.proxyHeaders = new ProxyHeaders(config.forwarding().preserveHost(), config.forwarding().trustForwardedFor(),
                 requestIds.header());
+    }
+
+    /**
+     * A client to the backends for the configured {@code backendProtocol}; {@link #configure} it before starting it.
+     *
+     * @param selectors selector threads of its connector
+     */
+    public HttpClient newBackendClient(int selectors) {
+        return new BackendClient(selectors, config.backendProtocol().isHttp2());
     }
 
     /** Settings every client to the backends needs, whichever front end created it; call before starting it. */
@@ -86,6 +101,7 @@ public final class Balancer {
         client.setIdleTimeout(config.timeouts().idle().toMillis());
         // Discovery replaces backends as pods come and go: forget a vanished backend's destination once it is idle.
         client.setDestinationIdleTimeout(config.timeouts().idle().toMillis() * 2);
+        client.setSslContextFactory(backendTls);
     }
 
     /** Starts discovery and health checks; probes go through the front end's (started) client. */
@@ -190,7 +206,7 @@ public final class Balancer {
      * refusal (405, 400, 413, 503) with the reason for the JSON body.
      *
      * @param requestId        the request's {@link #requestId}
-     * @param contentLength    the declared body length, -1 when unknown
+     * @param contentLength    the declared body length, -1 when unknown (over HTTP/2, 0 when the stream ended with the headers)
      * @param namesAnotherHost the request target names a host other than the Host header (see {@link ProxyHeaders#namesAnotherHost})
      */
     public Route route(ClientRequest request, String requestId, long contentLength, boolean namesAnotherHost) {
@@ -218,7 +234,10 @@ public final class Balancer {
                 return new Route.Refuse(503, capacity.atLimit(full));
             }
         }
-        boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null;
+        // HTTP/2 and 3 have no Transfer-Encoding: a body of unknown length is announced by nothing but the stream
+        // staying open, so there an unknown length counts as a body (never retried after it was read).
+        boolean hasBody = contentLength > 0 || request.header("Transfer-Encoding") != null
+                || contentLength < 0 && !request.protocol().startsWith("HTTP/1");
         return new Route.Forward(new Exchange(request, requestId, hasBody, backend));
     }
 
@@ -232,8 +251,14 @@ public final class Balancer {
         return new BodyTooLarge(config.limits().maxRequestBodySize());
     }
 
-    /** An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}). */
+    /**
+     * An attempt of the exchange is about to be sent to its backend as this request (made by a {@link BackendClient}):
+     * over HTTP/2 when backends speak it, except a WebSocket upgrade.
+     */
     public void attemptStarted(Exchange exchange, Request request) {
+        if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
+            request.version(HttpVersion.HTTP_1_1);
+        }
         BackendRequest.awaitResponse(request, exchange, attemptTimeoutNanos);
         if (totalTimeoutMillis > 0) {
             request.timeout(totalTimeoutMillis, TimeUnit.MILLISECONDS);

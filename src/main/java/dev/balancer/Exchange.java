@@ -110,7 +110,8 @@ public final class Exchange {
         return tried.contains(candidate);
     }
 
-    boolean hasBody() {
+    /** Whether the client's request has a body to forward (declared, chunked, or an open HTTP/2 stream). */
+    public boolean hasBody() {
         return hasBody;
     }
 

@@ -7,7 +7,7 @@
  * running balancer.
  *
  * <p>Depends on its parts ({@code strategy}, {@code backend}, {@code health}, {@code discovery}, {@code admin},
- * {@code config}) and on Jetty's client and HTTP types; never on a front end, and never on Jetty's server API or
+ * {@code config}, {@code tls}) and on Jetty's client and HTTP types; never on a front end, and never on Jetty's server API or
  * the servlet API (the WAR loads it without the first, the jar's request path runs without the second).
  *
  * <p>Threads: called from the front ends' request threads, many at once. Routing reads one immutable pool snapshot

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -90,6 +91,13 @@ public final class Admin {
     /** Whether {@link #requestEnded} does anything; when not, the servlet need not track request ends at all. */
     public boolean tracksRequests() {
         return metrics != null || accessLog != null;
+    }
+
+    /** Publishes the expiry of the certificate a TLS listener serves (the runnable jar's HTTPS port); asked at every scrape. */
+    public void certificateExpiry(Supplier<Instant> notAfter) {
+        if (metrics != null) {
+            metrics.certificateExpiry(notAfter);
+        }
     }
 
     /** A WebSocket tunnel opened (the backend answered 101). */

@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -28,6 +29,7 @@ final class BalancerMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Labels poolLabel;
     private final Counter backendRequests;
     private final Counter backendFailures;
     private final Histogram backendDuration;
@@ -43,7 +45,7 @@ final class BalancerMetrics {
     private final CounterDataPoint tunnelBytesDown;
 
     BalancerMetrics(String pool, Supplier<PoolSnapshot> snapshot) {
-        Labels poolLabel = Labels.of("pool", pool);
+        poolLabel = Labels.of("pool", pool);
         requests = new ClassCounters(Counter.builder()
                 .name("balancer_requests_total")
                 .help("Client requests answered, by status class")
@@ -144,6 +146,16 @@ final class BalancerMetrics {
                 .help("1 while too few backends are healthy (panicThreshold) and traffic goes to every backend not drained or down")
                 .constLabels(poolLabel)
                 .callback(callback -> callback.call(snapshot.get().panic() ? 1 : 0))
+                .register(registry);
+    }
+
+    /** The expiry of the certificate a TLS listener serves now, read at every scrape so a reloaded one shows at once. */
+    void certificateExpiry(Supplier<Instant> notAfter) {
+        GaugeWithCallback.builder()
+                .name("balancer_tls_certificate_expiry_seconds")
+                .help("When the HTTPS listener's current certificate expires, in seconds since the epoch")
+                .constLabels(poolLabel)
+                .callback(callback -> callback.call(notAfter.get().getEpochSecond()))
                 .register(registry);
     }
 

@@ -5,9 +5,15 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.http.BadMessageException;
 
@@ -40,6 +46,10 @@ public final class Failures {
         if (failure instanceof TimeoutException) {
             return "timeout";
         }
+        String tls = tlsFailure(failure);
+        if (tls != null) {
+            return tls;
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpResponseException || t instanceof BadMessageException) {
                 return "invalid HTTP response";
@@ -53,5 +63,40 @@ public final class Failures {
             }
         }
         return failure.getClass().getSimpleName();
+    }
+
+    /** Why a TLS handshake with a backend failed, in the words an operator fixes it with; null when it was no TLS failure. */
+    private static String tlsFailure(Throwable failure) {
+        SSLException ssl = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertPathValidatorException validator
+                    && validator.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+                return "TLS handshake failed: certificate expired";
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return "TLS handshake failed: certificate not yet valid";
+            }
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return "TLS handshake failed: certificate not trusted";
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof CertificateException && (message.startsWith("No subject alternative") || message.startsWith("No name matching"))) {
+                return "TLS handshake failed: certificate does not match the host name";
+            }
+            if (t instanceof SSLException e && ssl == null) {
+                ssl = e;
+            }
+        }
+        if (ssl == null) {
+            return null;
+        }
+        String message = ssl.getMessage() == null ? "" : ssl.getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("bad_certificate") || message.contains("certificate_required") || message.contains("unknown_ca")) {
+            return "TLS handshake failed: the backend refused the client certificate";
+        }
+        if (message.contains("protocol_version") || message.contains("no appropriate protocol")) {
+            return "TLS handshake failed: no TLS version in common";
+        }
+        return "TLS handshake failed";
     }
 }

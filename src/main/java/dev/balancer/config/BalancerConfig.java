@@ -19,14 +19,18 @@ public record BalancerConfig(
         ForwardingSettings forwarding,
         AdminSettings admin,
         ServerSettings server,
-        ReloadSettings reload) {
+        ReloadSettings reload,
+        TlsSettings tls,
+        BackendTlsSettings backendTls,
+        BackendProtocol backendProtocol) {
 
     public static BalancerConfig from(ConfigSources sources) {
         sources.rejectUnknownKeys();
         Values values = new Values(sources);
         DiscoverySettings discovery = DiscoverySettings.from(values);
+        PoolSettings pool = PoolSettings.from(values, discovery.mode());
         return new BalancerConfig(
-                PoolSettings.from(values, discovery.mode()),
+                pool,
                 discovery,
                 HealthSettings.from(values),
                 OutlierSettings.from(values),
@@ -36,6 +40,9 @@ public record BalancerConfig(
                 ForwardingSettings.from(values),
                 AdminSettings.from(values),
                 ServerSettings.from(values),
-                ReloadSettings.from(values));
+                ReloadSettings.from(values),
+                TlsSettings.from(values),
+                BackendTlsSettings.from(values),
+                BackendProtocol.from(values, pool.backends()));
     }
 }

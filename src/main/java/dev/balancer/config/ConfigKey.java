@@ -94,7 +94,30 @@ public enum ConfigKey {
     CONFIG("config", null, new Allowed.Described("path of a properties file"),
             "properties file of more keys, below the command line (jar) or the init- and context-params (WAR); reread on SIGHUP"),
     CONFIG_WATCH("configWatch", "false", flag(),
-            "reload the config file when its content changes (checked every 2s; follows Kubernetes ConfigMap symlink swaps)");
+            "reload the config file when its content changes (checked every 2s; follows Kubernetes ConfigMap symlink swaps)"),
+    H2C("h2c", "false", flag(), "also speak HTTP/2 without TLS (prior knowledge) on port, beside HTTP/1.1 (runnable jar only)"),
+    TLS_CERT("tlsCert", null, file("PEM"),
+            "certificate chain of the HTTPS listener, server certificate first (a TLS Secret's tls.crt); needs tlsKey (runnable jar only)"),
+    TLS_KEY("tlsKey", null, file("PEM"), "private key of tlsCert: PKCS#8, or PKCS#1 RSA or EC, unencrypted (runnable jar only)"),
+    TLS_KEY_STORE("tlsKeyStore", null, file("PKCS12"),
+            "keystore with the HTTPS listener's key and certificate chain, instead of tlsCert and tlsKey (runnable jar only)"),
+    TLS_KEY_STORE_PASSWORD("tlsKeyStorePassword", null, described("text"), "password of tlsKeyStore and of its key (runnable jar only)"),
+    HTTPS_PORT("httpsPort", "8443", range(0, 65535), "HTTPS listening port, open when tlsCert or tlsKeyStore is set (runnable jar only)"),
+    REDIRECT_TO_HTTPS("redirectToHttps", "false", flag(),
+            "port answers every request with a 308 to https on httpsPort, except the admin health endpoint (runnable jar only)"),
+    TLS_RELOAD_INTERVAL("tlsReloadInterval", "10s", duration(),
+            "how often the TLS files are checked for changes; new connections get a changed certificate without a restart (runnable jar only)"),
+    BACKEND_PROTOCOL("backendProtocol", "http/1.1", new Allowed.OneOf(List.of("http/1.1", "h2c", "h2")),
+            "protocol to backends: http/1.1, h2c (HTTP/2 with prior knowledge, http:// backends) or h2 (HTTP/2 by ALPN, https:// backends); WebSocket upgrades stay on HTTP/1.1"),
+    BACKEND_TLS_VERIFY("backendTlsVerify", "true", flag(),
+            "verify https:// backends' certificate chain and host name; false accepts any certificate (insecure, logged as such)"),
+    BACKEND_TLS_CA("backendTlsCa", null, file("PEM"), "CA certificates trusted for https:// backends instead of the JVM's"),
+    BACKEND_TRUST_STORE("backendTrustStore", null, file("PKCS12 or JKS"),
+            "trust store for https:// backends instead of the JVM's, alternative to backendTlsCa"),
+    BACKEND_TRUST_STORE_PASSWORD("backendTrustStorePassword", null, described("text"), "password of backendTrustStore"),
+    BACKEND_TLS_CERT("backendTlsCert", null, file("PEM"),
+            "client certificate chain presented to https:// backends that ask for one (mutual TLS); needs backendTlsKey"),
+    BACKEND_TLS_KEY("backendTlsKey", null, file("PEM"), "private key of backendTlsCert: PKCS#8, or PKCS#1 RSA or EC, unencrypted");
 
     private final String key;
     private final String defaultValue;
@@ -199,6 +222,11 @@ public enum ConfigKey {
 
     private static Allowed token() {
         return matching(Values.TOKEN, "HTTP token", "letters, digits and !#$%&'*+.^_`|~- only (an HTTP token)");
+    }
+
+    /** A file of the given format, e.g. {@code path to a PEM file}; read when the section is built. */
+    private static Allowed file(String format) {
+        return new Allowed.Described("path to a " + format + " file");
     }
 
     private static Allowed described(String docs) {

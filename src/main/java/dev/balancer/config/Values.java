@@ -1,5 +1,8 @@
 package dev.balancer.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -175,6 +178,24 @@ public final class Values {
     public String optional(ConfigKey key) {
         String value = raw(key);
         return value == null || value.isEmpty() ? null : text(key);
+    }
+
+    /** A readable file; null when unset or empty. */
+    public Path file(ConfigKey key) {
+        String value = raw(key);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            path = null;
+        }
+        if (path == null || !Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw invalid(key, "a readable file (" + key.allowed().docs() + "); this one is missing or cannot be read");
+        }
+        return path;
     }
 
     /** Text the key describes but does not pattern-check (a host to listen on, the backend list for its own parser). */

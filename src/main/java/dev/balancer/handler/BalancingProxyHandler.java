@@ -1,7 +1,6 @@
 package dev.balancer.handler;
 
 import dev.balancer.AbandonedAttempt;
-import dev.balancer.BackendClient;
 import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
 import dev.balancer.ErrorBody;
@@ -52,7 +51,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
 
     @Override
     protected HttpClient newHttpClient() {
-        HttpClient client = new BackendClient(1);
+        HttpClient client = balancer.newBackendClient(1);
         // One thread pool and one buffer pool for both sides: handing work between two pools costs context switches
         // for nothing, and buffers one side released serve the other.
         client.setExecutor(getServer().getThreadPool());
@@ -90,7 +89,8 @@ public final class BalancingProxyHandler extends ProxyHandler {
         }
         CoreClientRequest client = new CoreClientRequest(request);
         String requestId = balancer.requestId(client);
-        Route route = balancer.route(client, requestId, request.getLength(), ProxyHeaders.namesAnotherHost(
+        long length = RequestBody.length(request);
+        Route route = balancer.route(client, requestId, length, ProxyHeaders.namesAnotherHost(
                 request.getHeaders().get(HttpHeader.HOST), Request.getServerName(request), Request.getServerPort(request),
                 request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
@@ -111,7 +111,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         copyRequestHeaders(request, proxyRequest);
         addProxyHeaders(request, proxyRequest);
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+        if (exchange.hasBody()) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
         }
         balancer.attemptStarted(exchange, proxyRequest);

@@ -36,7 +36,8 @@ final class ClientBody implements org.eclipse.jetty.client.Request.Content {
 
     @Override
     public Content.Chunk read() {
-        Content.Chunk chunk = request.read();
+        Content.Chunk peeked = RequestBody.takePeeked(request);
+        Content.Chunk chunk = peeked != null ? peeked : request.read();
         if (chunk == null) {
             return null;
         }

@@ -44,7 +44,7 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
     @Override
     protected HttpClient createHttpClient() throws ServletException {
         // Jetty's proxy servlet gives its client a selector per two CPUs; so does this one.
-        HttpClient client = new BackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        HttpClient client = balancer().newBackendClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         balancer().configure(client);
         // Inside Jetty, share the server's pool; elsewhere (Tomcat) bring our own, stopped with the client.
         Executor executor = (Executor) getServletContext().getAttribute("org.eclipse.jetty.server.Executor");

@@ -58,10 +58,22 @@ public final class Main {
             demo = new DemoBackends("127.0.0.1", 8081, 3);
             demo.start();
         }
-        StandaloneServer server = new StandaloneServer(config).start();
+        StandaloneServer server;
+        try {
+            server = new StandaloneServer(config);
+        } catch (ConfigException e) {
+            // A TLS file that exists but does not hold what its key needs: known only once it is read.
+            err.println("balancer: " + e.getMessage());
+            if (demo != null) {
+                demo.stop();
+            }
+            return USAGE;
+        }
+        server.start();
         ConfigReload reload = server.reloading(sources, () -> sources(commandLine));
         ShutdownSignals.install(server::shutdownGracefully, server::stop, reload::reload);
-        LOG.info("Balancer {} listening on http://{}:{} with strategy {} over {}", version(), config.server().host(), server.port(),
+        LOG.info("Balancer {} listening on http://{}:{}{} with strategy {} over {}", version(), config.server().host(), server.port(),
+                server.httpsPort() < 0 ? "" : " and https://" + config.server().host() + ":" + server.httpsPort(),
                 config.pool().strategy(), discovery.mode() == DiscoverySettings.Mode.DNS
                         ? "the addresses of " + discovery.host() + ":" + discovery.port() : config.pool().backends());
         server.join();

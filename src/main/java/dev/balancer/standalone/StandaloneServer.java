@@ -7,6 +7,7 @@ import dev.balancer.admin.AdminServlet;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.config.ServerSettings;
+import dev.balancer.config.TlsSettings;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -16,7 +17,6 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Balancer on an embedded Jetty: one connector; requests go to Jetty's core proxy handler running the balancing
+ * Balancer on an embedded Jetty: a clear connector (HTTP/1.1, and h2c when asked), an HTTPS one beside it when a
+ * certificate is configured (HTTP/2 and HTTP/1.1 by ALPN); requests go to Jetty's core proxy handler running the balancing
  * core ({@link BalancingProxyHandler}), those under the admin path to the admin servlet behind it.
  */
 public final class StandaloneServer {
@@ -46,6 +47,9 @@ public final class StandaloneServer {
     private final ServerSettings settings;
     private final Server server;
     private final ServerConnector connector;
+    /** Null when HTTPS is off. */
+    private final ServerConnector tlsConnector;
+    private final ServerTls tls;
     private final Balancer balancer;
     /** Null until {@link #reloading}; closed when the stop begins. */
     private volatile ConfigReload reload;
@@ -60,7 +64,9 @@ public final class StandaloneServer {
         // itself (acceptor, the server's and the client's selector); beyond those, two per CPU. Fewer threads, fewer
         // lock hand-offs and context switches: on one core (bench harness) 6 threads served 19-25k req/s where 8 served
         // 11-17k and 16 served 12k; Jetty's default of 200 made the servlet proxy's p99 three times worse.
-        int size = 4 + 2 * Runtime.getRuntime().availableProcessors();
+        // The HTTPS connector needs an acceptor and a selector of its own.
+        TlsSettings tlsSettings = config.tls();
+        int size = 4 + 2 * Runtime.getRuntime().availableProcessors() + (tlsSettings.enabled() ? 2 : 0);
         QueuedThreadPool threads = new QueuedThreadPool(size, size);
         threads.setName("balancer");
         // Jetty's default pool keeps buffers up to 64 KiB; a larger input buffer was allocated (direct, zeroed) and
@@ -72,20 +78,34 @@ public final class StandaloneServer {
         http.setRequestHeaderSize(config.limits().maxRequestHeaderSize());
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
-        http1.setInputBufferSize(INPUT_BUFFER);
-        connector = new ServerConnector(server, http1);
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
-        connector.setIdleTimeout(config.timeouts().idle().toMillis());
-        server.addConnector(connector);
+        long idle = config.timeouts().idle().toMillis();
+        connector = Listeners.clear(server, http, settings.h2c());
+        Listeners.bind(connector, settings.host(), settings.port(), idle);
+
+        if (tlsSettings.enabled()) {
+            tls = new ServerTls(tlsSettings);
+            server.addBean(tls);
+            tlsConnector = Listeners.tls(server, http, tls.factory(), tlsSettings.httpsPort());
+            Listeners.bind(tlsConnector, settings.host(), tlsSettings.httpsPort(), idle);
+        } else {
+            tls = null;
+            tlsConnector = null;
+        }
 
         balancer = new Balancer("balancer", config, StandaloneServer.class.getClassLoader());
         ServletContextHandler admin = new ServletContextHandler("/");
         admin.addServlet(new ServletHolder("admin", new AdminServlet(balancer.admin())), "/*");
 
-        // Stopping is graceful: the connector stops accepting, in-flight requests get shutdownTimeout to finish.
-        server.setHandler(new GracefulHandler(new Handler.Sequence(new BalancingProxyHandler(balancer), admin)));
+        if (tls != null) {
+            balancer.admin().certificateExpiry(tls::notAfter);
+        }
+        Handler handler = new Handler.Sequence(new BalancingProxyHandler(balancer), admin);
+        if (tlsSettings.redirectToHttps()) {
+            handler = new HttpsRedirect(handler, config.admin().path() + "/health", this::httpsPort);
+        }
+        // Stopping is graceful: the connectors stop accepting, in-flight requests get shutdownTimeout to finish, and
+        // HTTP/2 connections get a GOAWAY.
+        server.setHandler(new GracefulHandler(handler));
         server.setStopTimeout(settings.shutdownTimeout().toMillis());
         // Not Jetty's own shutdown hook: it would close the connector at once, without the shutdown delay.
         server.setStopAtShutdown(false);
@@ -176,8 +196,18 @@ public final class StandaloneServer {
         return connector.getLocalPort();
     }
 
+    /** The HTTPS port; -1 when HTTPS is off. */
+    public int httpsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
+    }
+
     public Balancer balancer() {
         return balancer;
+    }
+
+    /** The HTTPS listener's certificate; null when HTTPS is off. */
+    ServerTls tls() {
+        return tls;
     }
 
     /** The buffers both the server and the backend client draw from. */

@@ -19,7 +19,7 @@ class ArchitectureTest {
     private static final String CORE = "dev.balancer";
     private static final String[] FRONT_ENDS = {"dev.balancer.servlet..", "dev.balancer.handler..", "dev.balancer.standalone.."};
     private static final String[] PARTS = {"dev.balancer.strategy..", "dev.balancer.backend..", "dev.balancer.health..",
-            "dev.balancer.discovery..", "dev.balancer.admin..", "dev.balancer.config.."};
+            "dev.balancer.discovery..", "dev.balancer.admin..", "dev.balancer.config..", "dev.balancer.tls.."};
     private static JavaClasses classes;
 
     @BeforeAll
@@ -68,7 +68,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.balancer.admin..").check(classes);
         noClasses().that().resideInAPackage("dev.balancer.config..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.balancer.backend..", "dev.balancer.health..", "dev.balancer.discovery..",
-                        "dev.balancer.admin..")
+                        "dev.balancer.admin..", "dev.balancer.tls..")
                 .check(classes);
     }
 }

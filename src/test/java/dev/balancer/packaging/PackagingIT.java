@@ -18,11 +18,11 @@ class PackagingIT {
     private static final Path WAR = Path.of("target/balancer.war");
     private static final Path JAR = Path.of("target/balancer.jar");
     /**
-     * Jars the WAR may carry: the proxy, the client it needs, SLF4J with the JUL binding, and the Prometheus client's
+     * Jars the WAR may carry: the proxy, the client it needs (with HTTP/2 and ALPN for backendProtocol), SLF4J with the JUL binding, and the Prometheus client's
      * registry and text writer (not its OpenTelemetry tracer bridges). Nothing else.
      */
     private static final Pattern ALLOWED_WAR_LIB = Pattern.compile("WEB-INF/lib/(jetty-ee10-proxy|jetty-client|jetty-http|jetty-io"
-            + "|jetty-util|jetty-alpn-client|jetty-compression-common|jetty-compression-gzip|slf4j-api|slf4j-jdk14"
+            + "|jetty-util|jetty-alpn-client|jetty-alpn-java-client|jetty-http2-(client|client-transport|common|hpack)|jetty-compression-common|jetty-compression-gzip|slf4j-api|slf4j-jdk14"
             + "|prometheus-metrics-(core|model|config|exposition-textformats|tracer-initializer|tracer-common))-[0-9][^/]*\\.jar");
 
     private static List<String> entries(Path archive) throws IOException {

@@ -48,6 +48,15 @@ class MainTest {
     }
 
     @Test
+    void anUnreadableCertificateStopsStartupNamingTheFile(@TempDir Path dir) throws Exception {
+        Path cert = Files.writeString(dir.resolve("tls.crt"), "not PEM");
+        Path key = Files.writeString(dir.resolve("tls.key"), "not PEM");
+        assertThat(run("--backends=http://127.0.0.1:1", "--port=0", "--httpsPort=0", "--tlsCert=" + cert, "--tlsKey=" + key))
+                .isEqualTo(Main.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tlsCert='" + cert + "'", "no PEM certificate");
+    }
+
+    @Test
     void misspelledFlagGetsADidYouMean() throws Exception {
         assertThat(run("--backend=http://127.0.0.1:1")).isEqualTo(Main.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("did you mean 'backends'?");
