@@ -106,7 +106,7 @@ final class RetryPolicy {
         return next;
     }
 
-    /** Envoy's retry budget: retries in flight at most budgetPercent of the requests in flight, never fewer than 3. */
+    /** Envoy's retry budget: retries in flight at most budgetPercent of the requests in flight, never fewer than {@link RetrySettings#MIN_RETRY_CONCURRENCY}. */
     private boolean withinBudget() {
         int limit = Math.max(RetrySettings.MIN_RETRY_CONCURRENCY, requestsInFlight.getAsInt() * settings.budgetPercent() / 100);
         while (true) {

@@ -53,7 +53,7 @@ public enum ConfigKey {
     PER_TRY_TIMEOUT("perTryTimeout", "off", duration(),
             "each attempt's time to the response headers; an attempt that takes longer is retried when safe (off: responseTimeout, not retried)"),
     RETRY_BUDGET("retryBudget", "20%", described("0%..100%"),
-            "retries in flight at most this share of the requests in flight (at least 3), so retries cannot multiply an outage"),
+            "retries in flight at most this share of the requests in flight (at least 10), so retries cannot multiply an outage"),
     CONNECT_TIMEOUT("connectTimeout", "2s", positiveDuration(), "connect timeout to a backend"),
     RESPONSE_TIMEOUT("responseTimeout", "30s", positiveDuration(),
             "from sending a request until the backend's response headers arrive; beyond it 504"),

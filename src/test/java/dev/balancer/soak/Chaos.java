@@ -103,25 +103,17 @@ class Chaos {
                     aborts.incrementAndGet();
                 }
             }));
-            Map<String, Integer> faults = chaos(backends, ports, end, balancer, wronglyEjected[0]);
+            Retired retired = new Retired();
+            Map<String, Integer> faults = chaos(backends, ports, end, balancer, wronglyEjected[0], retired);
             for (Future<?> client : load) {
                 client.get(1, TimeUnit.MINUTES);
             }
 
-            long backendRequests = 0;
-            int duplicatedPosts = 0;
             for (int i = 0; i < BACKENDS; i++) {
-                backendRequests += backends.get(i).requests();
+                retired.add(backends.get(i));
             }
-            Map<String, Integer> postArrivals = new java.util.HashMap<>();
-            for (int i = 0; i < BACKENDS; i++) {
-                backends.get(i).requestIds().forEach((id, count) -> {
-                    if (id.startsWith("post-")) {
-                        postArrivals.merge(id, count.get(), Integer::sum);
-                    }
-                });
-            }
-            duplicatedPosts = (int) postArrivals.values().stream().filter(count -> count > 1).count();
+            long backendRequests = retired.requests;
+            int duplicatedPosts = (int) retired.postArrivals.values().stream().filter(count -> count > 1).count();
             AdminClient admin = new AdminClient(url + "/_balancer");
             double retries = admin.metrics().value("balancer_retries_total", Map.of());
             double refused = admin.metrics().value("balancer_retries_refused_total", Map.of());
@@ -146,7 +138,8 @@ class Chaos {
 
     /** Every few seconds one random backend gets a random fault, then recovers; returns how often each fault ran. */
     private static Map<String, Integer> chaos(AtomicReferenceArray<TestBackend> backends, int[] ports, long end,
-                                              TestBalancer balancer, AtomicInteger wronglyEjected) throws Exception {
+                                              TestBalancer balancer, AtomicInteger wronglyEjected, Retired retired)
+            throws Exception {
         Random random = new Random(42);
         Map<String, Integer> counts = new java.util.TreeMap<>();
         while (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * FAULT_MILLIS) < end) {
@@ -162,7 +155,10 @@ class Chaos {
             }
             pause(FAULT_MILLIS);
             switch (fault) {
-                case KILLED -> backends.set(victim, new TestBackend("b" + victim, "127.0.0.1", ports[victim]));
+                case KILLED -> {
+                    retired.add(backend); // what the killed instance saw still counts
+                    backends.set(victim, new TestBackend("b" + victim, "127.0.0.1", ports[victim]));
+                }
                 case HUNG, SLOW -> backend.delay(0);
                 case UNAVAILABLE -> backend.failWith(0);
             }
@@ -176,6 +172,21 @@ class Chaos {
             });
         }
         return counts;
+    }
+
+    /** What backend instances saw, summed over the ones killed and replaced and the last ones. */
+    private static final class Retired {
+        long requests;
+        final Map<String, Integer> postArrivals = new java.util.HashMap<>();
+
+        void add(TestBackend backend) {
+            requests += backend.requests();
+            backend.requestIds().forEach((id, count) -> {
+                if (id.startsWith("post-")) {
+                    postArrivals.merge(id, count.get(), Integer::sum);
+                }
+            });
+        }
     }
 
     /** A download the client gives up on after a few KiB, resetting the connection as a cancelling browser does. */
