@@ -63,7 +63,7 @@ public class PickBenchmark {
             case "least-latency" -> Strategy.leastLatency(Duration.ofSeconds(10));
             default -> Strategy.hash(HashKey.parse("header:X-User", false));
         };
-        BackendPool pool = new BackendPool("bench", chosen, specs, Clock.systemUTC());
+        BackendPool pool = new BackendPool("bench", chosen, specs, 0, Clock.systemUTC()); // panic off: every backend is healthy
         List<Backend> members = pool.snapshot().members();
         for (int i = 0; i < backends; i++) {
             Backend backend = members.get(i);
