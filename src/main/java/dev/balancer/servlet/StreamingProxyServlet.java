@@ -136,12 +136,36 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
         return ProxyHeaders.hopByHop(field, serverResponse.getHeaders()) ? null : field;
     }
 
-    /** A write to the client that fails, at once or later, is the client's failure: it went away. */
+    /**
+     * A write to the client that fails, at once or later, is the client's failure: it went away.
+     *
+     * <p>A whole body that arrives as one chunk and fits in the container's response buffer is written in blocking
+     * mode: the write copies into the buffer, and the container sends headers and body in one socket write once the
+     * declared length is reached, less than a buffer (8 KiB in Tomcat), which the socket takes at once unless the
+     * client stopped reading earlier answers.
+     * Switching the output to asynchronous mode instead costs a dispatch to a container thread per response: in
+     * Tomcat 11 that was a third of the WAR's CPU per 100-byte answer (perf: 247 CPU-µs per request against 141 for
+     * Jetty's blocking {@code BalancerServlet}; 190 with this path). Anything else streams asynchronously, each chunk
+     * flushed as it arrives: a slow client must not hold a client thread, and a body cut short reaches the client as
+     * far as it came.
+     */
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
                                      byte[] buffer, int offset, int length, Callback callback) {
         Exchange exchange = exchange(request);
         exchange.responseBytes(length);
+        if (wholeBodyFitsInBuffer(response, proxyResponse, length)) {
+            try {
+                response.getOutputStream().write(buffer, offset, length);
+            } catch (Throwable failure) {
+                exchange.clientFailed(failure);
+                callback.failed(failure);
+                proxyResponse.abort(failure);
+                return;
+            }
+            callback.succeeded();
+            return;
+        }
         super.onResponseContent(request, response, proxyResponse, buffer, offset, length, new Callback.Nested(callback) {
             @Override
             public void failed(Throwable failure) {
@@ -149,6 +173,15 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
                 super.failed(failure);
             }
         });
+    }
+
+    /**
+     * The chunk is the whole declared body (so it is the first and the last), strictly smaller than the buffer: a
+     * buffer filled to the last byte may be written out at once, and that write could block.
+     */
+    private static boolean wholeBodyFitsInBuffer(HttpServletResponse response, Response proxyResponse, int chunk) {
+        return chunk > 0 && chunk < response.getBufferSize()
+                && chunk == proxyResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     }
 
     /** Each chunk of the backend's response reaches the client as it arrives; see {@link FlushingWriter}. */
