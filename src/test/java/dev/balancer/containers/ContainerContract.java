@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -320,10 +321,14 @@ abstract class ContainerContract {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
 
         // The container terminates TLS and speaks HTTP/2 (its UpgradeProtocol, by ALPN); Balancer sees a secure request.
-        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        assertThat(okBody(response)).contains("x-forwarded-proto: https\n");
-        assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
-                assertThat(cookie).startsWith("route=").contains("HttpOnly").contains("; Secure"));
+        // Soft: a broken build shows every part that broke, the forwarded scheme and the cookie alike.
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            softly.assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            softly.assertThat(response.body()).contains("x-forwarded-proto: https\n");
+            softly.assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
+                    assertThat(cookie).startsWith("route=").contains("HttpOnly").contains("; Secure"));
+        });
     }
 
     private static String readLine(BufferedReader reader) {
