@@ -159,6 +159,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
             if (WebSocketUpgrades.requested(request)) {
                 WebSocketUpgrades.addRequestHeaders(proxied);
             }
+            Trailers.forwardTe(request, proxied);
         });
     }
 
@@ -295,6 +296,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
             if (cookie != null) {
                 toClient.add(HttpHeader.SET_COOKIE, cookie);
             }
+            Trailers.passOn(request, serverResponse, response);
         }
 
         /** A 101 is written when the tunnel is set up (see {@link #onComplete}), not as the end of a response. */

@@ -8,6 +8,7 @@
  * {@code standalone}. Not in the WAR, where Jetty's server API is absent.
  *
  * <p>Threads: one pool and one buffer pool shared by the server and the backend client (see
- * {@code StandaloneServer}); handlers never block.
+ * {@code StandaloneServer}); handlers never block. {@code Trailers} carries response trailers (gRPC's
+ * status) to HTTP/2 clients, which Jetty's ProxyHandler drops.
  */
 package dev.balancer.handler;

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,7 +46,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>{@code /two}: examples/two-pools/web.xml, two servlets on /api/* and /static/*;</li>
  *   <li>{@code /shop}: examples/inside-a-webapp, Balancer as a library next to the application's own servlet;</li>
  *   <li>{@code /bad}: the stock web.xml with an init-param Balancer rejects;</li>
- *   <li>{@code /ws}: the stock WAR with a WebSocket backend in an init-param.</li>
+ *   <li>{@code /ws}: the stock WAR with a WebSocket backend in an init-param;</li>
+ *   <li>{@code /sticky}: the stock WAR with a sticky cookie, reached over the plain connector and, in containers that
+ *   open one, over HTTPS.</li>
  * </ul>
  * The tests run in order: the last ones undeploy, redeploy and finally stop the container.
  */
@@ -60,7 +65,7 @@ abstract class ContainerContract {
 
     private final List<TestBackend> backends = new ArrayList<>();
     private ServletContainer container;
-    private TestBackend a, b, c, probedA, probedB, api1, api2, static1, shopApi;
+    private TestBackend a, b, c, probedA, probedB, api1, api2, static1, shopApi, sticky;
     private WebSocketBackend webSocketBackend;
 
     abstract ServletContainer newContainer();
@@ -78,6 +83,7 @@ abstract class ContainerContract {
         api2 = backend("api2");
         static1 = backend("static1");
         shopApi = backend("shopApi");
+        sticky = backend("sticky");
         webSocketBackend = new WebSocketBackend("ws");
         container = newContainer();
         Path wars = container.base.resolve("wars");
@@ -87,6 +93,7 @@ abstract class ContainerContract {
         container.deploy("shop", Wars.withWebXml(Wars.exampleWar(), shopWebXml(), wars.resolve("shop.war")));
         container.deploy("bad", Wars.withWebXml(Wars.BALANCER_WAR, badWebXml(), wars.resolve("bad.war")));
         container.deploy("ws", Wars.withWebXml(Wars.BALANCER_WAR, webSocketWebXml(), wars.resolve("ws.war")));
+        container.deploy("sticky", Wars.withWebXml(Wars.BALANCER_WAR, stickyWebXml(), wars.resolve("sticky.war")));
 
         // Only the root application sets healthCheckPath; the faster probe timing is for it. Panic off: its two
         // backends both failing must answer 503, not send traffic to them anyway.
@@ -119,6 +126,14 @@ abstract class ContainerContract {
         return Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
                 "<init-param><param-name>backends</param-name><param-value>" + webSocketBackend.url()
                         + "</param-value></init-param>\n        <load-on-startup>");
+    }
+
+    /** The stock web.xml with one backend and a sticky cookie named route. */
+    private String stickyWebXml() {
+        return Wars.replaceSample(Wars.webXml(Wars.BALANCER_WAR), "<load-on-startup>",
+                "<init-param><param-name>backends</param-name><param-value>" + sticky.url() + "</param-value></init-param>\n"
+                        + "        <init-param><param-name>stickyCookie</param-name><param-value>route</param-value></init-param>\n"
+                        + "        <load-on-startup>");
     }
 
     private TestBackend backend(String name) throws Exception {
@@ -286,6 +301,36 @@ abstract class ContainerContract {
         }
     }
 
+    @Test
+    @Order(7)
+    void overThePlainConnectorBackendsSeeHttpAndTheStickyCookieIsNotSecure() {
+        HttpResponse<String> response = Http.get(container.url("sticky") + "/headers");
+
+        assertThat(okBody(response)).contains("x-forwarded-proto: http\n");
+        assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
+                assertThat(cookie).startsWith("route=").contains("HttpOnly").doesNotContain("Secure"));
+    }
+
+    @Test
+    @Order(7)
+    void overTheHttpsConnectorBackendsSeeHttpsAndTheStickyCookieIsSecure() throws Exception {
+        Assumptions.assumeTrue(container.servesHttps(), container.name() + " runs here without an HTTPS connector");
+        HttpClient https = HttpClient.newBuilder().sslContext(container.clientTls()).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(container.httpsUrl("sticky") + "/headers"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+        // The container terminates TLS and speaks HTTP/2 (its UpgradeProtocol, by ALPN); Balancer sees a secure request.
+        // Soft: a broken build shows every part that broke, the forwarded scheme and the cookie alike.
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            softly.assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            softly.assertThat(response.body()).contains("x-forwarded-proto: https\n");
+            softly.assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
+                    assertThat(cookie).startsWith("route=").contains("HttpOnly").contains("; Secure"));
+        });
+    }
+
     private static String readLine(BufferedReader reader) {
         try {
             return reader.readLine();
@@ -317,7 +362,7 @@ abstract class ContainerContract {
     void undeployingEveryApplicationLeavesNoThreadBehindAndTheContainerStopsCleanly() {
         assertThat(container.threadNames()).as("a running balancer has client threads").anyMatch(this::isBalancerThread);
 
-        for (String application : List.of("balancer", "", "two", "shop", "bad", "ws")) {
+        for (String application : List.of("balancer", "", "two", "shop", "bad", "ws", "sticky")) {
             container.undeploy(application);
         }
         await().atMost(HOT_DEPLOY).untilAsserted(() ->

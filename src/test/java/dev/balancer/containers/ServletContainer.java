@@ -21,6 +21,8 @@ abstract class ServletContainer implements AutoCloseable {
     protected final Path home;
     protected final Path base;
     protected int port;
+    /** The HTTPS connector's port, for containers that open one ({@link #servesHttps}); 0 otherwise. */
+    protected int httpsPort;
     private ContainerProcess process;
     private Duration bootTime;
 
@@ -45,8 +47,18 @@ abstract class ServletContainer implements AutoCloseable {
      */
     abstract void deployRootFromExample(Path balancerWar, String backends);
 
-    /** Last changes to the base directory once the port is known. */
+    /** Last changes to the base directory once the ports are known. */
     void configure() {}
+
+    /** Whether the container also listens with an HTTPS connector, on {@link #httpsUrl}. */
+    boolean servesHttps() {
+        return false;
+    }
+
+    /** Trusts the HTTPS connector's certificate; only for containers that {@link #servesHttps}. */
+    javax.net.ssl.SSLContext clientTls() {
+        throw new UnsupportedOperationException(name() + " has no HTTPS connector");
+    }
 
     /** The command that boots the container with these system properties. */
     abstract List<String> command(Map<String, String> systemProperties);
@@ -79,6 +91,7 @@ abstract class ServletContainer implements AutoCloseable {
     /** Boots on a free loopback port and waits until it serves. */
     void start(Map<String, String> systemProperties) {
         port = freePort();
+        httpsPort = servesHttps() ? freePort() : 0;
         configure();
         long started = System.nanoTime();
         try {
@@ -103,6 +116,11 @@ abstract class ServletContainer implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/application} */
     String url(String application) {
         return "http://127.0.0.1:" + port + (application.isEmpty() ? "" : "/" + application);
+    }
+
+    /** {@code https://127.0.0.1:HTTPS_PORT/application}: the same application through the HTTPS connector. */
+    String httpsUrl(String application) {
+        return "https://127.0.0.1:" + httpsPort + (application.isEmpty() ? "" : "/" + application);
     }
 
     /** Everything the container printed on its console. */

@@ -13,18 +13,26 @@ import java.util.stream.Stream;
 /**
  * Tomcat from its Maven Central tar.gz, started with {@code catalina.sh run} like an operator would, with
  * CATALINA_HOME the untouched distribution and CATALINA_BASE a fresh directory. Its stock server.xml changes only
- * where a test must: a free loopback port, no shutdown port, and a 1 s background check so hot (un)deploys are quick.
+ * where a test must: a free loopback port, no shutdown port, and a 1 s background check so hot (un)deploys are quick;
+ * optionally the HTTPS connector of examples/tomcat on a second loopback port.
  */
 final class TomcatContainer extends ServletContainer {
     /** What Tomcat's WebappClassLoader says when an application left a thread, a ThreadLocal or a driver behind. */
     private static final Pattern LEAK_WARNING = Pattern.compile("memory leak|failed to stop|failed to remove|stopped already",
             Pattern.CASE_INSENSITIVE);
     private final String version;
+    /** The example's HTTPS connector beside the HTTP one, or null for an HTTP-only Tomcat. */
+    private final TomcatHttpsConnector https;
 
     TomcatContainer(String version) {
+        this(version, false);
+    }
+
+    TomcatContainer(String version, boolean withHttps) {
         super(buildDirectory("containers.dir").resolve("apache-tomcat-" + version),
                 buildDirectory("containers.runs").resolve("tomcat-" + version));
         this.version = version;
+        this.https = withHttps ? new TomcatHttpsConnector() : null;
         for (String directory : List.of("logs", "temp", "work", "webapps", "conf/Catalina/localhost")) {
             createDirectories(base.resolve(directory));
         }
@@ -73,9 +81,22 @@ final class TomcatContainer extends ServletContainer {
         String xml = Wars.readString(serverXml);
         xml = Wars.replaceSample(xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
         xml = Wars.replaceSample(xml, "<Connector port=\"8080\"", "<Connector port=\"" + port + "\" address=\"127.0.0.1\"");
+        if (https != null) {
+            xml = Wars.replaceSample(xml, "</Service>", https.install(base, httpsPort) + "\n  </Service>");
+        }
         xml = Wars.replaceSample(xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\"",
                 "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\"");
         Wars.writeString(serverXml, xml);
+    }
+
+    @Override
+    boolean servesHttps() {
+        return https != null;
+    }
+
+    @Override
+    javax.net.ssl.SSLContext clientTls() {
+        return https == null ? super.clientTls() : https.clientTls();
     }
 
     @Override

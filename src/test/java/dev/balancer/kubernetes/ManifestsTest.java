@@ -10,6 +10,8 @@ import dev.balancer.config.ConfigSources;
 import dev.balancer.config.DiscoverySettings;
 import dev.balancer.kubernetes.Manifests.Resource;
 import dev.balancer.testing.Dockerfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** examples/kubernetes fits together: with itself, with Balancer's configuration keys and admin API, and with the image. */
 class ManifestsTest {
@@ -37,11 +40,32 @@ class ManifestsTest {
     private static BalancerConfig config;
 
     @BeforeAll
-    static void load() throws Exception {
+    static void load(@TempDir Path volumes) throws Exception {
         manifests = Manifests.load();
         balancer = manifests.get("Deployment", "balancer");
         balancerContainer = containers(balancer).get(0);
-        config = BalancerConfig.from(new ConfigSources().addEnvironment(environment(balancerContainer)));
+        config = BalancerConfig.from(new ConfigSources().addEnvironment(mounted(environment(balancerContainer), volumes)));
+    }
+
+    /**
+     * The environment as the jar sees it in the pod: a value naming a file under a volume mount names a file of that
+     * volume, which exists there (startup checks that configured files exist). Here each mount is a directory under
+     * {@code volumes} with empty files of the names the environment asks for.
+     */
+    private static Map<String, String> mounted(Map<String, String> environment, Path volumes) throws Exception {
+        Map<String, String> resolved = new HashMap<>(environment);
+        for (Map<String, Object> mount : asList(balancerContainer.get("volumeMounts"))) {
+            String mountPath = mount.get("mountPath") + "/";
+            for (Map.Entry<String, String> variable : environment.entrySet()) {
+                if (variable.getValue().startsWith(mountPath)) {
+                    Path file = volumes.resolve((String) mount.get("name")).resolve(variable.getValue().substring(mountPath.length()));
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, new byte[0]);
+                    resolved.put(variable.getKey(), file.toString());
+                }
+            }
+        }
+        return resolved;
     }
 
     private static List<Map<String, Object>> containers(Resource deployment) {
@@ -95,8 +119,9 @@ class ManifestsTest {
         assertThat(balancer.at("spec", "replicas")).isEqualTo(2);
         Resource service = manifests.get("Service", "balancer");
         assertThat(service.at("spec", "type")).isEqualTo("LoadBalancer");
-        assertThat(asList(service.at("spec", "ports"))).singleElement()
-                .satisfies(port -> assertThat(port).containsEntry("port", 80).containsEntry("targetPort", 8080));
+        assertThat(asList(service.at("spec", "ports"))).hasSize(2)
+                .anySatisfy(port -> assertThat(port).containsEntry("port", 80).containsEntry("targetPort", 8080))
+                .anySatisfy(port -> assertThat(port).containsEntry("port", 443).containsEntry("targetPort", 8443));
         assertThat(deploymentSelectedBy(service)).isEqualTo(balancer);
     }
 
@@ -123,6 +148,54 @@ class ManifestsTest {
         // Parsing them the way the jar does succeeded in load(); these are the values that matter here.
         assertThat(config.discovery().mode()).isEqualTo(DiscoverySettings.Mode.DNS);
         assertThat(config.server().port()).isEqualTo(containerPortOf(balancer, "http"));
+    }
+
+    /**
+     * HTTPS from a kubernetes.io/tls Secret (what cert-manager keeps renewed): tlsCert and tlsKey name its tls.crt and
+     * tls.key inside a read-only mount of the whole Secret, since the kubelet never updates a subPath mount and a
+     * renewal would not reach the pod; the Service exposes httpsPort.
+     */
+    @Test
+    void httpsServesTheMountedTlsSecretAndTheServiceExposesIt() {
+        Map<String, String> environment = environment(balancerContainer);
+        Map<String, Object> mount = mountOf(environment.get(ConfigKey.TLS_CERT.envName()));
+        assertThat(mountOf(environment.get(ConfigKey.TLS_KEY.envName()))).isEqualTo(mount);
+        assertThat(environment.get(ConfigKey.TLS_CERT.envName())).isEqualTo(mount.get("mountPath") + "/tls.crt");
+        assertThat(environment.get(ConfigKey.TLS_KEY.envName())).isEqualTo(mount.get("mountPath") + "/tls.key");
+        assertThat(mount).containsEntry("readOnly", true).doesNotContainKey("subPath");
+
+        String secretName = (String) asList(balancer.at("spec", "template", "spec", "volumes")).stream()
+                .filter(volume -> volume.get("name").equals(mount.get("name"))).findFirst()
+                .map(volume -> Manifests.at(volume, "secret", "secretName")).orElseThrow();
+        // The Secret cert-manager writes: the Certificate of tls.yaml names it.
+        assertThat(manifests.get("Certificate", secretName).at("spec", "secretName")).isEqualTo(secretName);
+
+        assertThat(config.tls().enabled()).isTrue();
+        assertThat(config.tls().httpsPort()).isEqualTo(containerPortOf(balancer, "https"));
+        Resource service = manifests.get("Service", "balancer");
+        assertThat(asList(service.at("spec", "ports"))).anySatisfy(port ->
+                assertThat(containerPortOf(balancer, port.get("targetPort"))).isEqualTo(config.tls().httpsPort()));
+        // Readiness stays on the clear port, whose health endpoint answers even with redirectToHttps.
+        assertThat(Manifests.at(balancerContainer, "readinessProbe", "httpGet", "scheme")).isIn(null, "HTTP");
+    }
+
+    /**
+     * The files are checked for a renewal often enough that it reaches new connections soon after the kubelet
+     * rewrote the Secret (within about a minute), and not so often that the check is all the pod does: on, and
+     * between 5 s and 5 min.
+     */
+    @Test
+    void theCertificateIsReloadedAtASaneInterval() {
+        Duration interval = config.tls().reloadInterval();
+        assertThat(interval).isBetween(Duration.ofSeconds(5), Duration.ofMinutes(5));
+    }
+
+    /** The volume mount of the pod's balancer container that holds this file. */
+    private static Map<String, Object> mountOf(String file) {
+        assertThat(file).as("a file path").isNotNull();
+        return asList(balancerContainer.get("volumeMounts")).stream()
+                .filter(mount -> file.startsWith(mount.get("mountPath") + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError(file + " is on no volume mounted into the balancer container"));
     }
 
     @Test

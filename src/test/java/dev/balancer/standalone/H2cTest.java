@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.testing.EchoServer;
+import dev.balancer.testing.Http;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -87,6 +92,18 @@ class H2cTest {
         } finally {
             client.stop();
         }
+    }
+
+    /** gRPC clients send it and gRPC servers check it: the client takes trailers, and the jar passes them back. */
+    @Test
+    void teTrailersFromAnHttp2ClientReachesTheBackendButNotFromAnHttp11One() throws Exception {
+        String url = startBalancer(true);
+        ContentResponse overH2 = h2c.newRequest(url).headers(h -> h.put(HttpHeader.TE, "trailers")).timeout(5, TimeUnit.SECONDS).send();
+        assertThat(overH2.getContentAsString()).contains("te=trailers\n");
+
+        // Over HTTP/1.1 the jar drops trailers, so it does not claim to take them: TE stays on its hop.
+        HttpResponse<String> overH1 = Http.send(HttpRequest.newBuilder(URI.create(url)).header("TE", "trailers").build());
+        assertThat(overH1.body()).contains("te=null\n");
     }
 
     @Test

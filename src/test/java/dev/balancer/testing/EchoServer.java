@@ -87,7 +87,8 @@ public final class EchoServer implements AutoCloseable {
                 String body = "body=" + received.length() + "\n" + "protocol=" + request.getConnectionMetaData().getProtocol() + "\n"
                         + "x-forwarded-proto=" + request.getHeaders().get("X-Forwarded-Proto") + "\n"
                         + "host=" + request.getHeaders().get(HttpHeader.HOST) + "\n"
-                        + "transfer-encoding=" + request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) + "\n";
+                        + "transfer-encoding=" + request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) + "\n"
+                        + "te=" + request.getHeaders().get(HttpHeader.TE) + "\n";
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 Content.Sink.write(response, true, body, callback);
                 return true;

@@ -1,0 +1,155 @@
+package dev.balancer.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.balancer.testing.FrontEnd;
+import dev.balancer.testing.GrpcBackend;
+import dev.balancer.testing.TestBalancer;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC through the runnable jar: a real grpc-java client speaking h2c with prior knowledge to the clear port
+ * ({@code h2c=true}), three real grpc-java servers behind it reached with {@code backendProtocol=h2c}. gRPC needs
+ * what plain HTTP/2 proxying may get wrong: responses that stream, trailers after the data (grpc-status), and
+ * trailers-only responses that carry an error in the headers.
+ */
+class GrpcTest {
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final List<GrpcBackend> backends = new ArrayList<>();
+    private TestBalancer balancer;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        for (String name : List.of("g0", "g1", "g2")) {
+            backends.add(new GrpcBackend(name));
+        }
+        String urls = backends.stream().map(GrpcBackend::url).collect(Collectors.joining(","));
+        balancer = new TestBalancer(FrontEnd.HANDLER, Map.of("backends", urls, "backendProtocol", "h2c", "h2c", "true"));
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", balancer.port()).usePlaintext().build();
+    }
+
+    /**
+     * The gRPC servers stop before the balancer: the balancer's HTTP/2 client sends its backends a GOAWAY on stop and
+     * waits for them to close; grpc-java's Netty server keeps the connection open, so the jar's stop would wait the
+     * whole shutdownTimeout (30 s) for it.
+     */
+    @AfterEach
+    void stop() throws Exception {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        for (GrpcBackend backend : backends) {
+            backend.close();
+        }
+        if (balancer != null) {
+            balancer.close();
+        }
+    }
+
+    private static CallOptions deadline() {
+        return CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void unaryCallsOnOneConnectionSpreadOverEveryBackend() {
+        List<String> answers = IntStream.range(0, 30)
+                .mapToObj(i -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, deadline(), "q" + i)).toList();
+
+        // The client multiplexes every call over one HTTP/2 connection; the balancer still picks per call (round robin).
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i)).endsWith(":q" + i);
+        }
+        assertThat(backends).allSatisfy(backend -> assertThat(backend.whoCalls()).as(backend.name()).isEqualTo(10));
+    }
+
+    @Test
+    void aServerStreamArrivesInOrderWhileOpenAndEndsWithStatusOk() throws Exception {
+        StreamCall stream = StreamCall.start(channel, "100");
+
+        // The backend holds the stream after its first message: only a proxy that passes data on at once delivers it.
+        assertThat(stream.first.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("first message while the stream is open").isTrue();
+        backends.forEach(GrpcBackend::releaseStream);
+
+        Status status = stream.closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(status.getCode()).as(String.valueOf(status)).isEqualTo(Status.Code.OK);
+        assertThat(stream.messages).containsExactlyElementsOf(IntStream.rangeClosed(1, 100).mapToObj(Integer::toString).toList());
+    }
+
+    @Test
+    void anErrorAfterStreamedMessagesReachesTheClientWithItsTrailers() throws Exception {
+        backends.forEach(GrpcBackend::releaseStream);
+        StreamCall stream = StreamCall.start(channel, "3!");
+
+        Status status = stream.closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // grpc-status, grpc-message and the application's own trailer come in HTTP/2 trailers, after the data.
+        assertThat(status.getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(status.getDescription()).isEqualTo("stopped after 3");
+        assertThat(stream.trailers.get(GrpcBackend.MISSING)).isEqualTo("4");
+        assertThat(stream.messages).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void anErrorStatusReachesTheClientWithItsCodeDescriptionAndTrailers() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.FIND, deadline(), "42"));
+
+        // A call that fails before any message is answered trailers-only: the status travels in the response headers.
+        assertThat(error).isNotNull();
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(error.getStatus().getDescription()).matches("no item 42 on g[012]");
+        assertThat(error.getTrailers().get(GrpcBackend.MISSING)).isEqualTo("42");
+    }
+
+    /** A server-streaming call with a listener of its own, which sees every message, the status and the trailers. */
+    private static final class StreamCall {
+        final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch first = new CountDownLatch(1);
+        final CompletableFuture<Status> closed = new CompletableFuture<>();
+        volatile Metadata trailers;
+
+        static StreamCall start(ManagedChannel channel, String request) {
+            StreamCall stream = new StreamCall();
+            ClientCall<String, String> call = channel.newCall(GrpcBackend.COUNT, deadline());
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onMessage(String message) {
+                    stream.messages.add(message);
+                    stream.first.countDown();
+                    call.request(1);
+                }
+
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    stream.trailers = trailers;
+                    stream.closed.complete(status);
+                }
+            }, new Metadata());
+            call.request(1);
+            call.sendMessage(request);
+            call.halfClose();
+            return stream;
+        }
+    }
+}
