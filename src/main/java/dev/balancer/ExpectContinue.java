@@ -47,11 +47,11 @@ public final class ExpectContinue extends ContinueProtocolHandler {
     }
 
     /**
-     * Whether the client asked for 100-continue and a body is to be held back. Without a body there is nothing to
-     * wait for (and other expectations were never forwarded): then no Expect goes to the backend.
+     * Whether the client's Expect header asks for 100-continue; ask only for a request with a body. Without one there
+     * is nothing to hold back, and other expectations are not forwarded: then no Expect goes to the backend.
      */
-    public static boolean asked(String expect, boolean hasBody) {
-        return hasBody && expect != null && HttpHeaderValue.CONTINUE.is(expect.trim());
+    public static boolean asked(String expect) {
+        return expect != null && HttpHeaderValue.CONTINUE.is(expect.trim());
     }
 
     /**

@@ -116,7 +116,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
         if (exchange.hasBody()) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
-            if (ExpectContinue.asked(request.getHeaders().get(HttpHeader.EXPECT), true)) {
+            if (ExpectContinue.asked(request.getHeaders().get(HttpHeader.EXPECT))) {
                 // Jetty's client reads ClientBody only after the backend's 100 (or the fallback), and the first
                 // read is what sends the client its own 100: nothing more to do when the body is wanted.
                 ExpectContinue.expect(proxyRequest, getHttpClient(), null);

@@ -93,7 +93,7 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
             }
         };
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
-        if (ExpectContinue.asked(request.getHeader("Expect"), true)) {
+        if (ExpectContinue.asked(request.getHeader("Expect"))) {
             // With 100-continue, not before the backend wants the body: the first read is what sends the client
             // Jetty's 100 (Tomcat sends its own before the servlet runs, see README).
             ExpectContinue.expect(proxyRequest, getHttpClient(), readBody);
