@@ -13,7 +13,10 @@ import org.eclipse.jetty.http.HttpHeader;
  * stay on their hop, X-Forwarded-* are ours to set.
  */
 public final class ProxyHeaders {
-    /** Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves. */
+    /**
+     * Request headers never copied to the backend: hop-by-hop, ours to set, or ones we handle ourselves (Expect:
+     * {@link ExpectContinue} sets it when the client asked for 100-continue and a body follows).
+     */
     private static final Set<String> NOT_FORWARDED = caseInsensitive(List.of("connection", "keep-alive",
             "proxy-authorization", "proxy-authenticate", "proxy-connection", "transfer-encoding", "te", "trailer",
             "upgrade", "expect", "x-forwarded-proto", "x-forwarded-host", "forwarded"));

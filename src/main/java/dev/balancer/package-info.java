@@ -4,7 +4,8 @@
  * question about a request once, as a value the front end executes: {@link dev.balancer.Route} (forward or refuse)
  * and, after a failed attempt, {@link dev.balancer.Recovery} (retry, reply or abort). {@link dev.balancer.Exchange}
  * records what happened to one request. {@link dev.balancer.ConfigReload} applies a reloaded configuration to a
- * running balancer.
+ * running balancer. {@link dev.balancer.ExpectContinue} lets the backend answer a client's 100-continue, for both
+ * front ends' backend clients.
  *
  * <p>Depends on its parts ({@code strategy}, {@code backend}, {@code health}, {@code discovery}, {@code admin},
  * {@code config}, {@code tls}) and on Jetty's client and HTTP types; never on a front end, and never on Jetty's server API or

@@ -5,6 +5,7 @@ import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
 import dev.balancer.ErrorBody;
 import dev.balancer.Exchange;
+import dev.balancer.ExpectContinue;
 import dev.balancer.ProxyHeaders;
 import dev.balancer.Recovery;
 import dev.balancer.Route;
@@ -67,7 +68,9 @@ public final class BalancingProxyHandler extends ProxyHandler {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        getHttpClient().getProtocolHandlers().clear();
+        // Instead of Jetty's proxy handlers (100, 102, 103), 100-continue alone, with a fallback for backends that
+        // ignore Expect (see ExpectContinue); auth and redirects stay the client's business.
+        ExpectContinue.install(getHttpClient());
         balancer.start(getHttpClient());
     }
 
@@ -113,6 +116,11 @@ public final class BalancingProxyHandler extends ProxyHandler {
         proxyRequest.onRequestBegin(begun -> exchange.requestSent());
         if (exchange.hasBody()) {
             proxyRequest.body(new ClientBody(request, exchange, balancer));
+            if (ExpectContinue.asked(request.getHeaders().get(HttpHeader.EXPECT))) {
+                // Jetty's client reads ClientBody only after the backend's 100 (or the fallback), and the first
+                // read is what sends the client its own 100: nothing more to do when the body is wanted.
+                ExpectContinue.expect(proxyRequest, getHttpClient(), null);
+            }
         }
         balancer.attemptStarted(exchange, proxyRequest);
         sendProxyToServerRequest(request, proxyRequest, response, callback);
@@ -310,6 +318,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         /** After a 101 Jetty's client has let go of the backend connection: the tunnel takes it over. */
         @Override
         public void onComplete(Result result) {
+            result = ExpectContinue.settled(result); // a refusal before 100 is an answer, relayed in full
             if (result.isSucceeded() && switching(result.getResponse())) {
                 webSockets.tunnel(exchange, request, response, result.getRequest(), callback);
             } else {

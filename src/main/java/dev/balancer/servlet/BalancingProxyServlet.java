@@ -5,6 +5,7 @@ import dev.balancer.BackendTarget;
 import dev.balancer.Balancer;
 import dev.balancer.ConfigReload;
 import dev.balancer.Exchange;
+import dev.balancer.ExpectContinue;
 import dev.balancer.ProxyHeaders;
 import dev.balancer.Recovery;
 import dev.balancer.Route;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,6 +206,12 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
                     return;
                 }
                 super.onBegin(proxyResponse);
+            }
+
+            /** A refusal before 100 is the backend's answer, relayed in full: a success, not a failed attempt. */
+            @Override
+            public void onComplete(Result result) {
+                super.onComplete(ExpectContinue.settled(result));
             }
         };
     }

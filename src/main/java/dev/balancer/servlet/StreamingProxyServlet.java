@@ -3,6 +3,7 @@ package dev.balancer.servlet;
 import dev.balancer.BackendClient;
 import dev.balancer.Balancer;
 import dev.balancer.Exchange;
+import dev.balancer.ExpectContinue;
 import dev.balancer.ProxyHeaders;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -61,13 +62,17 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
         } catch (Exception e) {
             throw new ServletException(e);
         }
-        // Bodies pass through as they are (no decoding), and 1xx/auth/redirect handling is the client's business.
+        // Bodies pass through as they are (no decoding), and auth/redirect handling is the client's business; only
+        // 100-continue is handled, between us and the backend.
         client.getContentDecoderFactories().clear();
-        client.getProtocolHandlers().clear();
+        ExpectContinue.install(client);
         return client;
     }
 
-    /** The proxy answers 100-continue itself (the container does, on the first read); backends never see Expect. */
+    /**
+     * Not Jetty's way of forwarding 100-continue (its {@code service} wraps the body for the first attempt only):
+     * {@link #proxyRequestContent} does it for every attempt, retries included, through {@link ExpectContinue}.
+     */
     @Override
     protected boolean expects100Continue(HttpServletRequest request) {
         return false;
@@ -80,14 +85,21 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
         // not a byte has been consumed, and the request can still go to another backend.
         AsyncRequestContent content = new AsyncRequestContent();
         Exchange exchange = exchange(request);
-        proxyRequest.onRequestBegin(begun -> {
-            exchange.requestSent();
+        Runnable readBody = () -> {
             try {
                 request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, content));
             } catch (IOException | RuntimeException e) {
                 content.fail(e);
             }
-        });
+        };
+        proxyRequest.onRequestBegin(begun -> exchange.requestSent());
+        if (ExpectContinue.asked(request.getHeader("Expect"))) {
+            // With 100-continue, not before the backend wants the body: the first read is what sends the client
+            // Jetty's 100 (Tomcat sends its own before the servlet runs, see README).
+            ExpectContinue.expect(proxyRequest, getHttpClient(), readBody);
+        } else {
+            proxyRequest.onRequestBegin(begun -> readBody.run());
+        }
         return content;
     }
 
