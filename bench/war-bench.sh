@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The WAR side by side in stock Tomcat 11 with Jetty's BalancerServlet (the stock servlet Balancer's extends) and
-# nginx64, through the shared harness (../shared/bench/run.sh). Tomcat comes from Maven Central (as the container
-# tests fetch it); the peer WAR is built from ../shared/bench/peers/jetty-balancer-servlet. Loopback only, bounded
-# by the harness (ROUNDS x peers runs of WARMUP + 10 s).
+# The WAR side by side with the servlet proxies users pick today, in the same stock containers, and nginx64, through
+# the shared harness (../shared/bench/run.sh). Tomcat 11, Tomcat 10.1 and Jetty 12 come from Maven Central (as the
+# container tests fetch them); the peer WARs are built from ../shared/bench/peers: Jetty's BalancerServlet (the stock
+# servlet Balancer's extends) and the MITRE HTTP-Proxy-Servlet (blocking, Apache HttpClient; one backend, it does
+# not balance). Loopback only, bounded by the harness (ROUNDS x peers runs of WARMUP + 10 s).
 #
-#   bench/war-bench.sh                         # after mvn -B -q package -DskipTests
-#   OLD_WAR=/path/balancer.war bench/war-bench.sh   # also the WAR of another build, as peer war-old
-#   ROUNDS=3 WARMUP=30s are the defaults; PEERS overrides the peer list.
+#   mvn -B -q package -DskipTests && bench/war-bench.sh
+#   PEERS="nginx64 war-tomcat jbs-tomcat" bench/war-bench.sh     # a subset; the peers are:
+#     war-tomcat jbs-tomcat mitre-tomcat (Tomcat 11)  war-tomcat10 jbs-tomcat10 (Tomcat 10.1)  war-jetty jbs-jetty (Jetty 12)
+#   OLD_WAR=/path/balancer.war bench/war-bench.sh                # also another build's WAR in Tomcat 11, as war-old
+#   ROUNDS=3 WARMUP=30s are the defaults; results in target/bench-results unless RESULTS_DIR says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,36 +17,58 @@ shared=$(cd ../shared && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-tomcat_version=$(sed -n 's:.*<tomcat11.version>\(.*\)</tomcat11.version>.*:\1:p' pom.xml | head -1)
+version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
 mvn -B -q dependency:unpack@containers >/dev/null
-tomcat="$root/target/containers/apache-tomcat-$tomcat_version"
-[ -x "$tomcat/bin/catalina.sh" ] || { echo "no Tomcat at $tomcat" >&2; exit 1; }
+tomcat11="$root/target/containers/apache-tomcat-$(version tomcat11.version)"
+tomcat10="$root/target/containers/apache-tomcat-$(version tomcat10.version)"
+jetty="$root/target/containers/jetty-home-$(version jetty-home.version)"
+for home in "$tomcat11/bin/catalina.sh" "$tomcat10/bin/catalina.sh" "$jetty/start.jar"; do
+  [ -e "$home" ] || { echo "missing $home" >&2; exit 1; }
+done
 [ -f target/balancer.war ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 1; }
 
-cp -r "$shared/bench/peers/jetty-balancer-servlet" "$work/jbs"
-(cd "$work/jbs" && mvn -B -q package >/dev/null)
+for peer in jetty-balancer-servlet mitre-proxy-servlet; do
+  cp -r "$shared/bench/peers/$peer" "$work/$peer"
+  (cd "$work/$peer" && mvn -B -q package >/dev/null)
+done
+jbs_war="$work/jetty-balancer-servlet/target/jbs.war"
+mitre_war="$work/mitre-proxy-servlet/target/mitre.war"
+
+backends=http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9003
+jvm="-Xmx256m -Dbalancer.backends=$backends"
 
 # A CATALINA_BASE per peer: the stock conf, listening on 127.0.0.1:8080 only, no shutdown port, no access log.
-base() {
-  local dir="$work/base-$1" war=$2
+tomcat_peer() {
+  local home=$1 name=$2 war=$3 dir="$work/tomcat-$2"
   mkdir -p "$dir/webapps" "$dir/logs" "$dir/temp" "$dir/work"
-  cp -r "$tomcat/conf" "$dir/conf"
+  cp -r "$home/conf" "$dir/conf"
   sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
          -e 's/<Connector port="8080"/<Connector address="127.0.0.1" port="8080"/' \
          -e '/AccessLogValve/,/\/>/d' "$dir/conf/server.xml"
   cp "$war" "$dir/webapps/ROOT.war"
-  echo "$dir"
+  echo "env CATALINA_HOME=$home CATALINA_BASE=$dir CATALINA_OPTS='$jvm' $home/bin/catalina.sh run"
 }
-backends=http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9003
-run_tomcat() {
-  echo "env CATALINA_HOME=$tomcat CATALINA_BASE=$1 CATALINA_OPTS='-Xmx256m -Dbalancer.backends=$backends' $tomcat/bin/catalina.sh run"
+# A Jetty base per peer: the stock ee10-deploy and http modules (no request log), the WAR as webapps/ROOT.war.
+jetty_peer() {
+  local name=$1 war=$2 dir="$work/jetty-$1"
+  mkdir -p "$dir/webapps" "$dir/start.d"
+  printf -- '--modules=ee10-deploy,http\njetty.http.host=127.0.0.1\njetty.http.port=8080\n' > "$dir/start.d/bench.ini"
+  cp "$war" "$dir/webapps/ROOT.war"
+  echo "java $jvm -jar $jetty/start.jar jetty.base=$dir"
 }
-export LB_CMD_war_tomcat="$(run_tomcat "$(base war target/balancer.war)")"
-export LB_CMD_jbs_tomcat="$(run_tomcat "$(base jbs "$work/jbs/target/jbs.war")")"
-peers=${PEERS:-"nginx64 war-tomcat jbs-tomcat"}
+
+export LB_CMD_war_tomcat="$(tomcat_peer "$tomcat11" war target/balancer.war)"
+export LB_CMD_jbs_tomcat="$(tomcat_peer "$tomcat11" jbs "$jbs_war")"
+export LB_CMD_mitre_tomcat="$(tomcat_peer "$tomcat11" mitre "$mitre_war")"
+export LB_CMD_war_tomcat10="$(tomcat_peer "$tomcat10" war10 target/balancer.war)"
+export LB_CMD_jbs_tomcat10="$(tomcat_peer "$tomcat10" jbs10 "$jbs_war")"
+export LB_CMD_war_jetty="$(jetty_peer war target/balancer.war)"
+export LB_CMD_jbs_jetty="$(jetty_peer jbs "$jbs_war")"
+peers=${PEERS:-"nginx64 war-tomcat jbs-tomcat mitre-tomcat war-jetty jbs-jetty"}
 if [ -n "${OLD_WAR:-}" ]; then
-  export LB_CMD_war_old="$(run_tomcat "$(base old "$OLD_WAR")")"
+  export LB_CMD_war_old="$(tomcat_peer "$tomcat11" old "$OLD_WAR")"
   peers="$peers war-old"
 fi
-ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-30s} LB_READY_TIMEOUT=${LB_READY_TIMEOUT:-90} BASELINE_PEER=${BASELINE_PEER:-nginx64} \
+RESULTS_DIR=${RESULTS_DIR:-$root/target/bench-results} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-30s} \
+  LB_READY_TIMEOUT=${LB_READY_TIMEOUT:-90} BASELINE_PEER=${BASELINE_PEER:-nginx64} \
   "$shared/bench/run.sh" $peers
