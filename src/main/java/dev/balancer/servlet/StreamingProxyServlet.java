@@ -56,6 +56,7 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
             executor = threads;
         }
         client.setExecutor(executor);
+        client.setScheduler(new OwnScheduler("balancer-" + balancer().name() + "-scheduler"));
         setTimeout(0); // the balancer sets each attempt's timeouts (BackendRequest)
         try {
             client.start();
