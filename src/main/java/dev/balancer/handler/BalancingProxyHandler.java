@@ -68,6 +68,10 @@ public final class BalancingProxyHandler extends ProxyHandler {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        // Backend connections are this handler's to close, after the drain (doStop), not the server's: in its tree,
+        // the client's HTTP/2 sessions would join the server's graceful stop, send backends a GOAWAY and wait for
+        // them to close, which grpc-java's servers never do (every stop took the whole 30-s shutdownTimeout).
+        unmanage(getHttpClient());
         // Instead of Jetty's proxy handlers (100, 102, 103), 100-continue alone, with a fallback for backends that
         // ignore Expect (see ExpectContinue); auth and redirects stay the client's business.
         ExpectContinue.install(getHttpClient());
@@ -83,6 +87,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
         balancer.stop();
         webSockets.closeAll();
         super.doStop();
+        getHttpClient().stop();
     }
 
     @Override

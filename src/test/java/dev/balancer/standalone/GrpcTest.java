@@ -2,6 +2,7 @@ package dev.balancer.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.GrpcBackend;
@@ -14,6 +15,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,26 +52,35 @@ class GrpcTest {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", balancer.port()).usePlaintext().build();
     }
 
-    /**
-     * The gRPC servers stop before the balancer: the balancer's HTTP/2 client sends its backends a GOAWAY on stop and
-     * waits for them to close; grpc-java's Netty server keeps the connection open, so the jar's stop would wait the
-     * whole shutdownTimeout (30 s) for it.
-     */
     @AfterEach
     void stop() throws Exception {
         if (channel != null) {
             channel.shutdownNow().awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-        for (GrpcBackend backend : backends) {
-            backend.close();
-        }
         if (balancer != null) {
             balancer.close();
+        }
+        for (GrpcBackend backend : backends) {
+            backend.close();
         }
     }
 
     private static CallOptions deadline() {
         return CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The balancer's HTTP/2 connections to its backends are not part of the server's graceful stop: that would send
+     * them a GOAWAY and wait for them to close, which grpc-java's servers never do, so every stop took the whole
+     * shutdownTimeout (30 s) and logged connections "still open".
+     */
+    @Test
+    void stopsAtOnceWhileTheGrpcBackendsStayUp() {
+        assertThat(ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, deadline(), "q")).endsWith(":q");
+        channel.shutdownNow();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> balancer.close());
+        balancer = null;
     }
 
     @Test
