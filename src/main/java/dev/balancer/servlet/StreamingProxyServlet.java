@@ -155,12 +155,11 @@ abstract class StreamingProxyServlet extends AsyncProxyServlet {
      * <p>A whole body that arrives as one chunk and fits in the container's response buffer is written in blocking
      * mode: the write copies into the buffer, and the container sends headers and body in one socket write once the
      * declared length is reached, less than a buffer (8 KiB in Tomcat), which the socket takes at once unless the
-     * client stopped reading earlier answers.
-     * Switching the output to asynchronous mode instead costs a dispatch to a container thread per response: in
-     * Tomcat 11 that was a third of the WAR's CPU per 100-byte answer (perf: 247 CPU-µs per request against 141 for
-     * Jetty's blocking {@code BalancerServlet}; 190 with this path). Anything else streams asynchronously, each chunk
-     * flushed as it arrives: a slow client must not hold a client thread, and a body cut short reaches the client as
-     * far as it came.
+     * client stopped reading earlier answers. Switching the output to asynchronous mode instead costs a dispatch to a
+     * container thread per response: in Tomcat 11 that was a third of the WAR's CPU per 100-byte answer (perf: 247
+     * CPU-µs per request against 141 for Jetty's blocking {@code BalancerServlet}; 190 with this path). Anything else
+     * streams asynchronously, each chunk flushed as it arrives: a slow client must not hold a client thread, and a
+     * body cut short reaches the client as far as it came.
      */
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
