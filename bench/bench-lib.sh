@@ -59,7 +59,7 @@ median() {
   grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END {
     if (NR == 0) { print "-"; exit }
     m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf (m >= 100 ? "%.0f" : "%.2f") "\n", m }'
+    printf (m >= 100 ? "%.0f" : m >= 1 ? "%.2f" : "%.3f") "\n", m }'
 }
 
 # a / b with 2 decimals, "-" when either is missing or b is 0.
