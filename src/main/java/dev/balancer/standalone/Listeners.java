@@ -34,7 +34,9 @@ final class Listeners {
         https.setSecurePort(httpsPort);
         https.addCustomizer(new SecureRequestCustomizer());
         HttpConnectionFactory http1 = http1(https);
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", http1.getProtocol());
+        // ALPN names are compared as given, and HTTP/1.1's is lower case ("http/1.1", RFC 7301); the factory's
+        // protocol name ("HTTP/1.1") made every client that offered only http/1.1 fail its handshake.
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(http1.getProtocol());
         ConnectionFactory[] factories = {new SslConnectionFactory(factory, alpn.getProtocol()), alpn,
                 new HTTP2ServerConnectionFactory(https), http1};

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -114,6 +115,23 @@ class HttpsListenerTest {
         HttpResponse<String> clear = get(client(HttpClient.Version.HTTP_1_1), "http://127.0.0.1:" + balancer.port() + "/");
         assertThat(clear.body()).contains("x-forwarded-proto=http\n");
         assertThat(clear.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie -> assertThat(cookie).doesNotContain("Secure"));
+    }
+
+    /** A client that offers only http/1.1 by ALPN (curl --http1.1, openssl s_client -alpn http/1.1) was cut off. */
+    @Test
+    void servesAClientWhoseAlpnOffersOnlyHttp11() throws Exception {
+        start(Map.of());
+        try (SSLSocket socket = (SSLSocket) trustingCa.getSocketFactory().createSocket("127.0.0.1", balancer.httpsPort())) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + balancer.httpsPort() + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("x-forwarded-proto=https");
+        }
     }
 
     @Test
