@@ -6,7 +6,7 @@
 #       one request each (-n = -c: every connection is new), looped for DURATION. h2load never resumes a session,
 #       and nginx and HAProxy have session tickets and cache off besides, so every handshake is full. ALPN offers
 #       h2,http/1.1 (what browsers offer: h2 is chosen, 1 stream per connection); HS_ALPN=http/1.1 offers only
-#       http/1.1 (h2load --h1), which the jar at 74327d1 refuses (handshake closed after the ServerHello);
+#       http/1.1 (h2load --h1; the jar refused such clients until its ALPN fix, found by this script);
 #   (b) keep-alive HTTPS: wrk -t1 -c$CONNS --latency, req/s and p99;
 #   (c) HTTP/2 over TLS (ALPN h2): h2load -c $H2_CONNS -m $H2_STREAMS (10 streams per connection) for DURATION.
 # LB CPU is utime+stime of its process tree from /proc, before/after each measurement. The LB is pinned to LB_CPU
