@@ -3,6 +3,7 @@ package dev.balancer.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.balancer.testing.EventDelays;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.WebSocketBackend;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What must hold in every servlet container: one boot of the real container serves six applications side by side,
@@ -55,6 +58,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ContainerContract {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerContract.class);
     private static final Duration HOT_DEPLOY = Duration.ofSeconds(60);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
     /**
@@ -299,6 +303,21 @@ abstract class ContainerContract {
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.holding() == 0);
             backend.rearm();
         }
+    }
+
+    /** Issue #16: 20 small events 50 ms apart, each delay measured from the backend's flush to the client's read. */
+    @Test
+    @Order(7)
+    void eachServerSentEventArrivesThroughTheWarAsTheBackendSendsIt() throws Exception {
+        Duration interval = Duration.ofMillis(50);
+        HttpResponse<InputStream> response = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(container.url("balancer") + EventDelays.path(20, interval))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        EventDelays delays = EventDelays.read(response.body(), 20, interval);
+        LOG.info(delays.summary(container.name()));
+        delays.assertNotHeldBack(container.name());
     }
 
     @Test

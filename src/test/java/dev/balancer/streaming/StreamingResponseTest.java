@@ -2,6 +2,7 @@ package dev.balancer.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancer.testing.EventDelays;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.Servers;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,27 @@ class StreamingResponseTest {
         backend.release();
         assertThat(readLine(events)).isEmpty();
         assertThat(readLine(events)).isEqualTo("data: last");
+    }
+
+    /**
+     * Each event reaches the client as the backend flushes it (issue #16: within 50 ms): 20 small events 50 ms apart,
+     * each delay measured from the backend's flush to the client's read, on the test JVM's one clock.
+     */
+    @Test
+    void eachServerSentEventArrivesAsTheBackendSendsIt() throws Exception {
+        TestBackend backend = servers.backend("a");
+        TestBalancer balancer = servers.balancer(List.of(backend));
+        Duration interval = Duration.ofMillis(50);
+        HttpResponse<java.io.InputStream> response = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(balancer.url() + EventDelays.path(20, interval))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+
+        EventDelays delays = EventDelays.read(response.body(), 20, interval);
+        String through = frontEnd == FrontEnd.HANDLER ? "jar" : "servlet";
+        LOG.info(delays.summary(through));
+        delays.assertNotHeldBack(through);
     }
 
     /**

@@ -7,11 +7,14 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,7 +28,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * it saw. Paths it understands: {@code /hold} waits until {@link #release()}; {@code /sha256} answers the SHA-256 of
  * the request body; {@code /headers} echoes the request headers as {@code name: value} lines; {@code /health}
  * answers 200 or 503 as set by {@link #healthy(boolean)} and is not counted in {@link #requests()}; {@code /status/NNN}
- * answers with status NNN; {@code /method/NAME} answers 200 to that method and 405 to others.
+ * answers with status NNN; {@code /method/NAME} answers 200 to that method and 405 to others; {@code /sse/N/MS} sends N
+ * server-sent events MS milliseconds apart, each {@code data: <i> <System.nanoTime() as it was sent>} and flushed
+ * (read them with {@link EventDelays}).
  */
 public final class TestBackend implements AutoCloseable {
     private final String name;
@@ -42,6 +47,12 @@ public final class TestBackend implements AutoCloseable {
     private volatile Consumer<Long> onBodyBytes = n -> {};
     private volatile boolean healthy = true;
     private final Map<String, AtomicInteger> requestIds = new ConcurrentHashMap<>();
+    /** Paces {@code /sse/N/MS}: the backend's own clock, on a thread of its own (not a test's synchronisation). */
+    private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "test-backend-sse-pace");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public TestBackend(String name) throws Exception {
         this(name, "127.0.0.1", 0);
@@ -55,7 +66,9 @@ public final class TestBackend implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new Handler()), "/*");
+        ServletHolder handler = new ServletHolder(new Handler());
+        handler.setAsyncSupported(true); // for /sse/N/MS
+        context.addServlet(handler, "/*");
         server.setHandler(context);
         server.start();
     }
@@ -136,12 +149,14 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public void stop() throws Exception {
+        pace.shutdownNow();
         server.stop();
     }
 
     @Override
     public void close() throws Exception {
         release();
+        pace.shutdownNow();
         server.stop();
     }
 
@@ -197,6 +212,10 @@ public final class TestBackend implements AutoCloseable {
             }
             if (path.equals("/events")) {
                 serverSentEvents(response);
+                return;
+            }
+            if (path.startsWith("/sse/")) {
+                pacedEvents(path.substring("/sse/".length()), request, response);
                 return;
             }
             if (path.startsWith("/bytes/")) {
@@ -270,6 +289,48 @@ public final class TestBackend implements AutoCloseable {
                 holding.decrementAndGet();
             }
             out.write("data: last\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * {@code /sse/N/MS}: N server-sent events, the i-th due MS * i milliseconds after the first (a steady pace that
+         * does not drift), each {@code data: <i> <nanoTime>\n\n} with the {@link System#nanoTime()} taken just before
+         * it is written and flushed. The response completes after the last event. Asynchronous: no thread waits in
+         * between.
+         */
+        private void pacedEvents(String spec, HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
+            requests.incrementAndGet();
+            String[] parts = spec.split("/");
+            int events = Integer.parseInt(parts[0]);
+            long every = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(parts[1]));
+            response.setContentType("text/event-stream");
+            response.setHeader("Cache-Control", "no-cache");
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            var out = response.getOutputStream();
+            long start = System.nanoTime();
+            Runnable[] next = new Runnable[1];
+            AtomicInteger sent = new AtomicInteger();
+            next[0] = () -> {
+                int i = sent.getAndIncrement();
+                try {
+                    long now = System.nanoTime();
+                    out.write(("data: " + i + " " + now + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                } catch (java.io.IOException | RuntimeException e) {
+                    async.complete(); // the client went away
+                    return;
+                }
+                if (i + 1 == events) {
+                    async.complete();
+                } else {
+                    try {
+                        pace.schedule(next[0], start + (i + 1) * every - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        async.complete();
+                    }
+                }
+            };
+            pace.execute(next[0]);
         }
 
         /** A download of {@code n} bytes in 8 KiB writes, as a file server would send it. */
