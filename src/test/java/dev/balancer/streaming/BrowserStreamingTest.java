@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.HeadlessChromium;
+import dev.balancer.testing.LoopbackServer;
 import dev.balancer.testing.Servers;
 import dev.balancer.testing.TestBalancer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -15,8 +15,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -48,7 +46,7 @@ class BrowserStreamingTest {
 
     @Test
     void aPageOpensAWebSocketAndAnEventSourceThroughTheBalancer() throws Exception {
-        LiveApplication application = servers.keep(new LiveApplication());
+        LoopbackServer application = servers.keep(liveApplication());
         // The event stream stays open after the page is gone until the backend writes again or idleTimeout passes,
         // so the stop at the end waits only a moment for it.
         TestBalancer balancer = servers.balancer(Map.of("backends", application.url(), "shutdownTimeout", "500ms"));
@@ -64,45 +62,29 @@ class BrowserStreamingTest {
     }
 
     /** One application with a page, a WebSocket echo at /ws and two server-sent events at /events (then it holds). */
-    private static final class LiveApplication implements AutoCloseable {
-        private final Server server = new Server();
-        private final ServerConnector connector = new ServerConnector(server);
-
-        LiveApplication() throws Exception {
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, container ->
-                    container.addMapping("/ws", (request, response, callback) -> new Echo()));
-            webSockets.setHandler(new Handler.Abstract() {
-                @Override
-                public boolean handle(Request request, Response response, Callback callback) {
-                    String path = request.getHttpURI().getPath();
-                    if (path.equals("/page")) {
-                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
-                        response.write(true, StandardCharsets.UTF_8.encode(PAGE), callback);
-                    } else if (path.equals("/events")) {
-                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-                        // The stream stays open after its two events, as a live feed does; the test's end closes it.
-                        response.write(false, StandardCharsets.UTF_8.encode("data: tick 1\n\n"), Callback.from(() ->
-                                response.write(false, StandardCharsets.UTF_8.encode("data: tick 2\n\n"), Callback.NOOP)));
-                    } else {
-                        Response.writeError(request, response, callback, 404);
-                    }
-                    return true;
+    private static LoopbackServer liveApplication() throws Exception {
+        LoopbackServer application = new LoopbackServer();
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(application.server(), container ->
+                container.addMapping("/ws", (request, response, callback) -> new Echo()));
+        webSockets.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String path = request.getHttpURI().getPath();
+                if (path.equals("/page")) {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
+                    response.write(true, StandardCharsets.UTF_8.encode(PAGE), callback);
+                } else if (path.equals("/events")) {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+                    // The stream stays open after its two events, as a live feed does; the test's end closes it.
+                    response.write(false, StandardCharsets.UTF_8.encode("data: tick 1\n\n"), Callback.from(() ->
+                            response.write(false, StandardCharsets.UTF_8.encode("data: tick 2\n\n"), Callback.NOOP)));
+                } else {
+                    Response.writeError(request, response, callback, 404);
                 }
-            });
-            server.setHandler(webSockets);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + connector.getLocalPort();
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop();
-        }
+                return true;
+            }
+        });
+        return application.start(webSockets);
     }
 
     /** Echoes each text message. */

@@ -8,6 +8,7 @@ import dev.balancer.testing.AdminClient;
 import dev.balancer.testing.EchoServer;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.LoopbackServer;
 import dev.balancer.testing.RawBackend;
 import dev.balancer.testing.RawHttp;
 import dev.balancer.testing.Servers;
@@ -29,8 +30,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -145,7 +144,7 @@ class ExpectContinueTest {
     @Test
     void aRealBackendSeesExpectAndARealClientGetsItsAnswer() throws Exception {
         CompletableFuture<String> expect = new CompletableFuture<>();
-        JettyEcho backend = servers.keep(new JettyEcho(expect));
+        LoopbackServer backend = servers.keep(new LoopbackServer().start(jettyEcho(expect)));
         TestBalancer balancer = servers.balancer(backend.url());
 
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/upload"))
@@ -189,32 +188,15 @@ class ExpectContinueTest {
     }
 
     /** Echoes the body; Jetty sends the 100 itself as the body is read, like most servers. */
-    private static final class JettyEcho implements AutoCloseable {
-        private final Server server = new Server();
-        private final ServerConnector connector = new ServerConnector(server);
-
-        JettyEcho(CompletableFuture<String> expect) throws Exception {
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            server.setHandler(new Handler.Abstract() {
-                @Override
-                public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                    expect.complete(String.valueOf(request.getHeaders().get("Expect")));
-                    String body = Content.Source.asString(request);
-                    response.write(true, ByteBuffer.wrap(body.getBytes()), callback);
-                    return true;
-                }
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + connector.getLocalPort();
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop();
-        }
+    private static Handler jettyEcho(CompletableFuture<String> expect) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                expect.complete(String.valueOf(request.getHeaders().get("Expect")));
+                String body = Content.Source.asString(request);
+                response.write(true, ByteBuffer.wrap(body.getBytes()), callback);
+                return true;
+            }
+        };
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.Http;
+import dev.balancer.testing.LoopbackServer;
 import dev.balancer.testing.TestBalancer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,8 +21,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +41,7 @@ class LongPollIT {
 
     @Test
     void aPollHeldTwoMinutesGetsItsAnswerThroughBothFrontEnds() throws Exception {
-        try (HoldingBackend backend = new HoldingBackend();
+        try (LoopbackServer backend = holdingBackend();
              TestBalancer servlet = new TestBalancer(FrontEnd.SERVLET, settings(backend));
              TestBalancer handler = new TestBalancer(FrontEnd.HANDLER, settings(backend))) {
             long start = System.nanoTime();
@@ -61,7 +60,7 @@ class LongPollIT {
         }
     }
 
-    private static Map<String, String> settings(HoldingBackend backend) {
+    private static Map<String, String> settings(LoopbackServer backend) {
         Map<String, String> settings = new HashMap<>(LONG_POLL_TIMEOUTS);
         settings.put("backends", backend.url());
         return settings;
@@ -74,34 +73,18 @@ class LongPollIT {
     }
 
     /** Answers every request once {@link #HOLD} has passed on its own scheduler, sending nothing before. */
-    private static final class HoldingBackend implements AutoCloseable {
-        private final Server server = new Server();
-        private final ServerConnector connector = new ServerConnector(server);
-
-        HoldingBackend() throws Exception {
-            connector.setHost("127.0.0.1");
-            connector.setIdleTimeout(HOLD.multipliedBy(2).toMillis()); // the backend is not what is under test
-            server.addConnector(connector);
-            server.setHandler(new Handler.Abstract.NonBlocking() {
-                @Override
-                public boolean handle(Request request, Response response, Callback callback) {
-                    request.getComponents().getScheduler().schedule(() -> {
-                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-                        response.write(true, ByteBuffer.wrap(ANSWER.getBytes(StandardCharsets.UTF_8)), callback);
-                    }, HOLD.toMillis(), TimeUnit.MILLISECONDS);
-                    return true;
-                }
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + connector.getLocalPort();
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop();
-        }
+    private static LoopbackServer holdingBackend() throws Exception {
+        LoopbackServer backend = new LoopbackServer();
+        backend.connector().setIdleTimeout(HOLD.multipliedBy(2).toMillis()); // the backend is not what is under test
+        return backend.start(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                request.getComponents().getScheduler().schedule(() -> {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                    response.write(true, ByteBuffer.wrap(ANSWER.getBytes(StandardCharsets.UTF_8)), callback);
+                }, HOLD.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            }
+        });
     }
 }
