@@ -82,3 +82,21 @@ nginx_tls_listen() {
   local v; v=$(nginx -v 2>&1 | sed -n 's:.*nginx/\([0-9.]*\).*:\1:p')
   if printf '%s\n1.25.1\n' "$v" | sort -V -C; then echo "listen $1 ssl http2;"; else echo "listen $1 ssl; http2 on;"; fi
 }
+
+# The nginx.conf both benchmarks start from, up to the open http block: one worker, no access log, temp paths in the
+# prefix, and the upstream "backends" (the given ports, keepalive 64). Each script adds its server block and "}".
+nginx_http_upstream() {
+  cat <<CONF
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
+  upstream backends {
+$(for port in "$@"; do echo "    server 127.0.0.1:$port;"; done)
+    keepalive 64;
+  }
+CONF
+}

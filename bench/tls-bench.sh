@@ -63,19 +63,7 @@ for port in "${BACKEND_PORTS[@]}"; do
 done
 
 mkdir -p "$work/nginx/tmp"
-servers=$(for port in "${BACKEND_PORTS[@]}"; do echo "    server 127.0.0.1:$port;"; done)
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid nginx.pid;
-error_log error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
-  upstream backends {
-$servers
-    keepalive 64;
-  }
+{ nginx_http_upstream "${BACKEND_PORTS[@]}"; cat <<CONF
   server {
     $(nginx_tls_listen "127.0.0.1:$TLS_PORT")
     ssl_certificate $work/tls.crt;
@@ -92,6 +80,7 @@ $servers
   }
 }
 CONF
+} > "$work/nginx/nginx.conf"
 cat > "$work/haproxy.cfg" <<CONF
 global
     nbthread 1

@@ -109,18 +109,7 @@ fi
 # ---- (b) echo latency and throughput: jar vs nginx vs HAProxy vs direct ---------------------------------------------
 if [[ " $PARTS " == *" echo "* ]]; then
   mkdir -p "$work/nginx/tmp"
-  cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid nginx.pid;
-error_log error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path tmp; proxy_temp_path tmp; fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;
-  upstream backends {
-$(for port in "${BACKEND_PORTS[@]}"; do echo "    server 127.0.0.1:$port;"; done)
-    keepalive 64;
-  }
+  { nginx_http_upstream "${BACKEND_PORTS[@]}"; cat <<CONF
   server {
     listen 127.0.0.1:$LB_PORT;
     location / {
@@ -134,6 +123,7 @@ $(for port in "${BACKEND_PORTS[@]}"; do echo "    server 127.0.0.1:$port;"; done
   }
 }
 CONF
+  } > "$work/nginx/nginx.conf"
   cat > "$work/haproxy.cfg" <<CONF
 global
     nbthread 1
