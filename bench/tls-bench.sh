@@ -17,6 +17,8 @@
 #
 #   mvn -B -q package -DskipTests && bench/tls-bench.sh            # nginx haproxy balancer, 3 rounds
 #   JDK=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/tls-bench.sh   # adds balancer-jdk25 (the jar on that java)
+#   PEERS="nginx haproxy balancer balancer-conscrypt" bench/tls-bench.sh   # the jar with tlsProvider=conscrypt too
+#     (and balancer-conscrypt-jdk25 with JDK set)
 #   PEERS="nginx balancer" ROUNDS=1 DURATION=3s WARMUP=1s bench/tls-bench.sh    # a quick look
 # Knobs: ROUNDS 3, WARMUP 5s (per test, before measuring), DURATION 10s, CONNS 50, H2_CONNS 10, H2_STREAMS 10,
 # HS_BATCH 50, HS_ALPN h2|http/1.1, KEY ec|rsa, TLS_PORT 8443, BACKEND_PORTS "9001 9002 9003", LB_CPU 0, LOAD_CPU 1, JAVA java, JDK,
@@ -111,7 +113,9 @@ peer_cmd() {
     haproxy) echo "haproxy -db -f $work/haproxy.cfg" ;;
     balancer) echo "$JAVA $JVM_OPTS ${jar_args[*]}" ;;
     balancer-jdk25) echo "$JDK $JVM_OPTS ${jar_args[*]}" ;;
-    *) echo "unknown peer $1 (nginx haproxy balancer balancer-jdk25)" >&2; exit 1 ;;
+    balancer-conscrypt) echo "$JAVA $JVM_OPTS ${jar_args[*]} --tlsProvider=conscrypt" ;;
+    balancer-conscrypt-jdk25) echo "$JDK $JVM_OPTS ${jar_args[*]} --tlsProvider=conscrypt" ;;
+    *) echo "unknown peer $1 (nginx haproxy balancer balancer-jdk25 balancer-conscrypt balancer-conscrypt-jdk25)" >&2; exit 1 ;;
   esac
 }
 for peer in "${peers[@]}"; do peer_cmd "$peer" > /dev/null; done

@@ -8,6 +8,7 @@
 #   mvn -B -q package -DskipTests && bench/war-bench.sh
 #   PEERS="nginx64 war-tomcat jbs-tomcat" bench/war-bench.sh     # a subset; the peers are:
 #     war-tomcat jbs-tomcat mitre-tomcat (Tomcat 11)  war-tomcat10 jbs-tomcat10 (Tomcat 10.1)  war-jetty jbs-jetty (Jetty 12)
+#     war-tomcat-jdk25 jbs-tomcat-jdk25 (Tomcat 11 on JDK 25 with G1, fixed heap, unlimited keep-alive; JDK25_HOME)
 #   OLD_WAR=/path/balancer.war bench/war-bench.sh                # also another build's WAR in Tomcat 11, as war-old
 #   ROUNDS=3 WARMUP=30s are the defaults; results in target/bench-results unless RESULTS_DIR says otherwise.
 set -euo pipefail
@@ -38,15 +39,24 @@ backends=http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9003
 jvm="-Xmx256m -Dbalancer.backends=$backends"
 
 # A CATALINA_BASE per peer: the stock conf, listening on 127.0.0.1:8080 only, no shutdown port, no access log.
+# With a 4th argument "jdk25": the container on the JVM in $JDK25_HOME with G1 and a fixed heap, and keep-alive
+# connections never closed by request count (stock Tomcat closes one every 100 requests) - the settings tried for
+# issue #20's tuned configuration (docs/performance.md: no gain at a 30-s warm-up).
+JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tomcat_peer() {
-  local home=$1 name=$2 war=$3 dir="$work/tomcat-$2"
+  local home=$1 name=$2 war=$3 flavour=${4:-} dir="$work/tomcat-$2" opts=$jvm java_home=${JAVA_HOME:-}
   mkdir -p "$dir/webapps" "$dir/logs" "$dir/temp" "$dir/work"
   cp -r "$home/conf" "$dir/conf"
   sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
          -e 's/<Connector port="8080"/<Connector address="127.0.0.1" port="8080"/' \
          -e '/AccessLogValve/,/\/>/d' "$dir/conf/server.xml"
+  if [ "$flavour" = jdk25 ]; then
+    sed -i -e 's/<Connector address="127.0.0.1" port="8080"/& maxKeepAliveRequests="-1"/' "$dir/conf/server.xml"
+    opts="$jvm -Xms256m -XX:+UseG1GC"
+    java_home=$JDK25_HOME
+  fi
   cp "$war" "$dir/webapps/ROOT.war"
-  echo "env CATALINA_HOME=$home CATALINA_BASE=$dir CATALINA_OPTS='$jvm' $home/bin/catalina.sh run"
+  echo "env ${java_home:+JAVA_HOME=$java_home} CATALINA_HOME=$home CATALINA_BASE=$dir CATALINA_OPTS='$opts' $home/bin/catalina.sh run"
 }
 # A Jetty base per peer: the stock ee10-deploy and http modules (no request log), the WAR as webapps/ROOT.war.
 jetty_peer() {
@@ -59,6 +69,8 @@ jetty_peer() {
 
 export LB_CMD_war_tomcat="$(tomcat_peer "$tomcat11" war target/balancer.war)"
 export LB_CMD_jbs_tomcat="$(tomcat_peer "$tomcat11" jbs "$jbs_war")"
+export LB_CMD_war_tomcat_jdk25="$(tomcat_peer "$tomcat11" war-jdk25 target/balancer.war jdk25)"
+export LB_CMD_jbs_tomcat_jdk25="$(tomcat_peer "$tomcat11" jbs-jdk25 "$jbs_war" jdk25)"
 export LB_CMD_mitre_tomcat="$(tomcat_peer "$tomcat11" mitre "$mitre_war")"
 export LB_CMD_war_tomcat10="$(tomcat_peer "$tomcat10" war10 target/balancer.war)"
 export LB_CMD_jbs_tomcat10="$(tomcat_peer "$tomcat10" jbs10 "$jbs_war")"

@@ -6,6 +6,7 @@ import static dev.balancer.config.ConfigKey.TLS_CERT;
 import static dev.balancer.config.ConfigKey.TLS_KEY;
 import static dev.balancer.config.ConfigKey.TLS_KEY_STORE;
 import static dev.balancer.config.ConfigKey.TLS_KEY_STORE_PASSWORD;
+import static dev.balancer.config.ConfigKey.TLS_PROVIDER;
 import static dev.balancer.config.ConfigKey.TLS_RELOAD_INTERVAL;
 
 import java.time.Duration;
@@ -19,8 +20,10 @@ import java.time.Duration;
  * @param httpsPort       the TLS connector's port; 0 for any free one
  * @param redirectToHttps whether the clear port redirects to {@code httpsPort}
  * @param reloadInterval  how often the files are checked for a new certificate; zero: never
+ * @param conscrypt       whether Conscrypt (BoringSSL) does the TLS instead of the JVM's own provider
  */
-public record TlsSettings(KeyMaterial keyMaterial, int httpsPort, boolean redirectToHttps, Duration reloadInterval) {
+public record TlsSettings(KeyMaterial keyMaterial, int httpsPort, boolean redirectToHttps, Duration reloadInterval,
+                          boolean conscrypt) {
 
     public boolean enabled() {
         return keyMaterial != null;
@@ -32,6 +35,7 @@ public record TlsSettings(KeyMaterial keyMaterial, int httpsPort, boolean redire
         if (redirect && material == null) {
             throw values.invalid(REDIRECT_TO_HTTPS, "false unless HTTPS is on (tlsCert and tlsKey, or tlsKeyStore, are set)");
         }
-        return new TlsSettings(material, values.integer(HTTPS_PORT), redirect, values.duration(TLS_RELOAD_INTERVAL));
+        return new TlsSettings(material, values.integer(HTTPS_PORT), redirect, values.duration(TLS_RELOAD_INTERVAL),
+                values.choice(TLS_PROVIDER).equals("conscrypt"));
     }
 }

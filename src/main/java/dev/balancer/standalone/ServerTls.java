@@ -50,9 +50,13 @@ final class ServerTls extends AbstractLifeCycle {
         // required ciphers come first (RFC 9113 9.2.2).
         factory.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         factory.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        if (settings.conscrypt()) {
+            factory.setProvider(ConscryptTls.providerName());
+        }
         served = key.certificate();
         seen = digest();
-        LOG.info("HTTPS certificate {} (expires {}) from {}", served.getSubjectX500Principal(), served.getNotAfter().toInstant(), source());
+        LOG.info("HTTPS certificate {} (expires {}) from {}, TLS by {}", served.getSubjectX500Principal(),
+                served.getNotAfter().toInstant(), source(), settings.conscrypt() ? "Conscrypt" : "the JVM");
     }
 
     SslContextFactory.Server factory() {

@@ -6,8 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.PrometheusText;
 import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** target/balancer.jar started the way a user starts it, as its own process. */
@@ -75,4 +83,35 @@ class RunnableJarIT {
         assertThat(Files.readString(log)).contains("strategy='fastest'").contains("round-robin");
     }
 
+    /** Conscrypt's native library and its ALPN processor must survive the shading: h2 over TLS by BoringSSL. */
+    @Test
+    void servesH2OverTlsWithConscrypt(@TempDir Path dir) throws Exception {
+        TestCertificates.Issued ca = TestCertificates.ca("Jar CA");
+        TestCertificates.Pem pem = TestCertificates.server(ca).write(dir, "server", true);
+        try (TestBackend a = new TestBackend("a")) {
+            int httpsPort = freePort();
+            Path log = dir.resolve("tls.log");
+            Process process = start(log, "--host=127.0.0.1", "--port=0", "--shutdownDelay=0s", "--backends=" + a.url(),
+                    "--httpsPort=" + httpsPort, "--tlsCert=" + pem.cert(), "--tlsKey=" + pem.key(), "--tlsProvider=conscrypt");
+            try {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                trust.setCertificateEntry("ca", ca.certificate());
+                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trustManagers.init(trust);
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, trustManagers.getTrustManagers(), null);
+                HttpClient client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build();
+                HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/n")).build();
+                HttpResponse<String> response = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> client.send(request, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+                assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(response.body()).startsWith("a ");
+                assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("TLS by Conscrypt");
+            } finally {
+                process.destroy();
+            }
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }

@@ -38,9 +38,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The runnable jar's HTTPS listener, with certificates made in the test and a JDK client that trusts their CA. */
+/**
+ * The runnable jar's HTTPS listener, with certificates made in the test and a JDK client that trusts their CA; every
+ * test with each TLS implementation ({@code tlsProvider}).
+ */
+@ParameterizedClass
+@ValueSource(strings = {"jdk", "conscrypt"})
 class HttpsListenerTest {
+    @Parameter
+    String provider;
+
     @TempDir
     static Path dir;
     private static Issued ca;
@@ -78,7 +89,7 @@ class HttpsListenerTest {
 
     private StandaloneServer start(Map<String, String> extra) throws Exception {
         Map<String, String> values = new HashMap<>(Map.of("backends", backend.url(), "host", "127.0.0.1", "port", "0",
-                "httpsPort", "0", "tlsCert", pem.cert().toString(), "tlsKey", pem.key().toString(), "tlsReloadInterval", "0"));
+                "httpsPort", "0", "tlsCert", pem.cert().toString(), "tlsKey", pem.key().toString(), "tlsReloadInterval", "0", "tlsProvider", provider));
         values.putAll(extra);
         balancer = new StandaloneServer(BalancerConfig.from(new ConfigSources().add("test", values, true))).start();
         return balancer;
@@ -118,6 +129,14 @@ class HttpsListenerTest {
     }
 
     /** A client that offers only http/1.1 by ALPN (curl --http1.1, openssl s_client -alpn http/1.1) was cut off. */
+    @Test
+    void handshakesWithTheConfiguredProvider() throws Exception {
+        start(Map.of());
+        String expected = provider.equals("conscrypt") ? "Conscrypt" : "SunJSSE";
+        assertThat(balancer.tls().factory().getSslContext().getProvider().getName()).isEqualTo(expected);
+        assertThat(get(client(HttpClient.Version.HTTP_2), https() + "/").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void servesAClientWhoseAlpnOffersOnlyHttp11() throws Exception {
         start(Map.of());
