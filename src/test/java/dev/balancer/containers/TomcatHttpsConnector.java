@@ -3,10 +3,8 @@ package dev.balancer.containers;
 import dev.balancer.testing.TestCertificates;
 import dev.balancer.testing.TestCertificates.Issued;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The HTTPS connector of examples/tomcat/conf/https-connector.xml, made real for one Tomcat base: a PKCS12 keystore
@@ -51,17 +49,6 @@ final class TomcatHttpsConnector {
 
     /** A client's TLS that trusts only the test's CA, so the handshake proves Tomcat served the installed keystore. */
     SSLContext clientTls() {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", ca.certificate());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ca.trustedByClient();
     }
 }

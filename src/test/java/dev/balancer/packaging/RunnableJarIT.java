@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** target/balancer.jar started the way a user starts it, as its own process. */
@@ -94,14 +91,7 @@ class RunnableJarIT {
             Process process = start(log, "--host=127.0.0.1", "--port=0", "--shutdownDelay=0s", "--backends=" + a.url(),
                     "--httpsPort=" + httpsPort, "--tlsCert=" + pem.cert(), "--tlsKey=" + pem.key(), "--tlsProvider=conscrypt");
             try {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                trust.setCertificateEntry("ca", ca.certificate());
-                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trustManagers.init(trust);
-                SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, trustManagers.getTrustManagers(), null);
-                HttpClient client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build();
+                HttpClient client = HttpClient.newBuilder().sslContext(ca.trustedByClient()).version(HttpClient.Version.HTTP_2).build();
                 HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/n")).build();
                 HttpResponse<String> response = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                         .until(() -> client.send(request, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);

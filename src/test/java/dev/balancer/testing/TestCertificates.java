@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -61,6 +63,22 @@ public final class TestCertificates {
                 store.store(out, password.toCharArray());
             }
             return file;
+        }
+
+        /** A client's TLS context that trusts this certificate (a CA's) and nothing else. */
+        public SSLContext trustedByClient() {
+            try {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                trust.setCertificateEntry("ca", certificate);
+                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trustManagers.init(trust);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trustManagers.getTrustManagers(), null);
+                return context;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
