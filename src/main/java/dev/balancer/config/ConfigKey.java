@@ -108,7 +108,7 @@ public enum ConfigKey {
     TLS_RELOAD_INTERVAL("tlsReloadInterval", "10s", duration(),
             "how often the TLS files are checked for changes; new connections get a changed certificate without a restart (runnable jar only)"),
     TLS_PROVIDER("tlsProvider", "jdk", new Allowed.OneOf(List.of("jdk", "conscrypt")),
-            "TLS implementation of the HTTPS listener: jdk (the JVM's) or conscrypt (BoringSSL, bundled; several times the handshakes per CPU-second; Linux and macOS on x86-64 and ARM64, Windows on x86-64) (runnable jar only)"),
+            "TLS implementation of the HTTPS listener: jdk (the JVM's) or conscrypt (BoringSSL, bundled: 2-4x the new handshakes per CPU-second, no faster on established connections; Linux and macOS on x86-64 and ARM64, Windows on x86-64) (runnable jar only)"),
     BACKEND_PROTOCOL("backendProtocol", "http/1.1", new Allowed.OneOf(List.of("http/1.1", "h2c", "h2")),
             "protocol to backends: http/1.1, h2c (HTTP/2 with prior knowledge, http:// backends) or h2 (HTTP/2 by ALPN, https:// backends); WebSocket upgrades stay on HTTP/1.1"),
     BACKEND_TLS_VERIFY("backendTlsVerify", "true", flag(),
