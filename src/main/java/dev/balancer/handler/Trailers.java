@@ -1,7 +1,6 @@
 package dev.balancer.handler;
 
-import dev.balancer.ProxyHeaders;
-import org.eclipse.jetty.http.HttpField;
+import dev.balancer.ProxyTrailers;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
@@ -9,16 +8,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /**
- * Trailers across the jar's proxy, which gRPC needs: its status (grpc-status, grpc-message) comes in the response's
- * trailers, after the messages. Jetty's ProxyHandler ends a response with an empty last write, which drops them.
- *
- * <p>Only for clients on HTTP/2 (or 3), where trailers are one more HEADERS frame and cost nothing when absent. On
- * HTTP/1.1 a trailers supplier makes Jetty send every response chunked, even one with a Content-Length, and hardly
- * an HTTP/1.1 client reads trailers: there they are still dropped.
+ * {@link ProxyTrailers} in the jar's proxy. Jetty's ProxyHandler ends a response with an empty last write, which
+ * drops the backend's trailers: a trailers supplier on the client's response puts them back.
  */
 final class Trailers {
-    private static final String TRAILERS = "trailers";
-
     private Trailers() {}
 
     static boolean clientTakesThem(Request request) {
@@ -26,39 +19,17 @@ final class Trailers {
         return version == HttpVersion.HTTP_2 || version == HttpVersion.HTTP_3;
     }
 
-    /**
-     * {@code TE: trailers} is hop-by-hop, but an HTTP/2 client sends it to say it takes trailers, and gRPC servers
-     * check it to detect proxies that would lose them; passed on when the client said it, as the response's trailers
-     * are passed back.
-     */
+    /** {@code TE: trailers} to the backend when an HTTP/2 client sent it. */
     static void forwardTe(Request request, HttpFields.Mutable toBackend) {
-        if (clientTakesThem(request)) {
-            for (String value : request.getHeaders().getCSV(HttpHeader.TE, false)) {
-                if (value.equalsIgnoreCase(TRAILERS)) {
-                    toBackend.put(HttpHeader.TE, TRAILERS);
-                    return;
-                }
-            }
+        if (clientTakesThem(request) && ProxyTrailers.asked(request.getHeaders().getValues(HttpHeader.TE.asString()))) {
+            toBackend.put(HttpHeader.TE, ProxyTrailers.TE_TRAILERS);
         }
     }
 
     /** The backend response's trailers, if any, end the client's response; read when its last write goes out. */
     static void passOn(Request request, org.eclipse.jetty.client.Response fromBackend, Response toClient) {
-        if (!clientTakesThem(request)) {
-            return;
+        if (clientTakesThem(request)) {
+            toClient.setTrailersSupplier(() -> ProxyTrailers.passed(fromBackend.getTrailers()));
         }
-        toClient.setTrailersSupplier(() -> {
-            HttpFields trailers = fromBackend.getTrailers();
-            if (trailers == null || trailers.size() == 0) {
-                return null;
-            }
-            HttpFields.Mutable passed = HttpFields.build(trailers.size());
-            for (HttpField field : trailers) {
-                if (!ProxyHeaders.hopByHop(field, trailers)) {
-                    passed.add(field);
-                }
-            }
-            return passed;
-        });
     }
 }

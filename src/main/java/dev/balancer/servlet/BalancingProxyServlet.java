@@ -170,9 +170,20 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
         return BackendTarget.of(backend.baseUrl(), uri.substring(Math.min(cut, uri.length())), request.getQueryString());
     }
 
+    /**
+     * The balancer's decision, as in the jar: Jetty's servlet sees a body only with a length or Transfer-Encoding, so
+     * an HTTP/2 request body of unknown length (a gRPC call, a streamed upload) was never sent to the backend.
+     */
+    @Override
+    protected boolean hasContent(HttpServletRequest clientRequest) {
+        Exchange exchange = exchange(clientRequest);
+        return exchange == null ? super.hasContent(clientRequest) : exchange.hasBody();
+    }
+
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         ForwardedHeaders.copy(balancer, clientRequest, proxyRequest);
+        ServletTrailers.forwardTe(clientRequest, proxyRequest);
     }
 
     @Override
@@ -229,6 +240,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
         if (cookie != null) {
             proxyResponse.addHeader("Set-Cookie", cookie);
         }
+        ServletTrailers.passOn(clientRequest, proxyResponse, serverResponse);
     }
 
     @Override

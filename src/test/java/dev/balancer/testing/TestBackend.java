@@ -278,10 +278,11 @@ public final class TestBackend implements AutoCloseable {
             requests.incrementAndGet();
             response.setContentType("text/event-stream");
             var out = response.getOutputStream();
-            out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            // Counted as holding before the first event leaves: a client that has read it may check holding() at once.
             holding.incrementAndGet();
             try {
+                out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
                 hold.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

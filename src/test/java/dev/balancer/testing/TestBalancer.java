@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -56,7 +58,10 @@ public final class TestBalancer implements AutoCloseable {
         reload = null;
         servlet = new BalancingProxyServlet();
         server = new Server();
-        connector = new ServerConnector(server);
+        // h2c is the jar's key; for the servlet it stands for a container that speaks h2c on its connector too.
+        connector = "true".equals(initParams.get("h2c"))
+                ? new ServerConnector(server, new HttpConnectionFactory(), new HTTP2CServerConnectionFactory())
+                : new ServerConnector(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");

@@ -1,4 +1,4 @@
-package dev.balancer.standalone;
+package dev.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.GrpcBackend;
 import dev.balancer.testing.TestBalancer;
+import dev.balancer.testing.ThroughBothFrontEnds;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -30,17 +31,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * gRPC through the runnable jar: a real grpc-java client speaking h2c with prior knowledge to the clear port
- * ({@code h2c=true}), three real grpc-java servers behind it reached with {@code backendProtocol=h2c}. gRPC needs
- * what plain HTTP/2 proxying may get wrong: responses that stream, trailers after the data (grpc-status), and
- * trailers-only responses that carry an error in the headers.
+ * gRPC through both front ends: a real grpc-java client speaking h2c with prior knowledge to the clear port
+ * ({@code h2c=true}; for the servlet, its Jetty's connector speaks h2c as a container's would), three real grpc-java
+ * servers behind it reached with {@code backendProtocol=h2c}. gRPC needs what plain HTTP/2 proxying may get wrong:
+ * responses that stream, trailers after the data (grpc-status), and trailers-only responses that carry an error in
+ * the headers.
  */
+@ThroughBothFrontEnds
 class GrpcTest {
     private static final long TIMEOUT_SECONDS = 10;
 
+    private final FrontEnd frontEnd;
     private final List<GrpcBackend> backends = new ArrayList<>();
     private TestBalancer balancer;
     private ManagedChannel channel;
+
+    GrpcTest(FrontEnd frontEnd) {
+        this.frontEnd = frontEnd;
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -48,7 +56,7 @@ class GrpcTest {
             backends.add(new GrpcBackend(name));
         }
         String urls = backends.stream().map(GrpcBackend::url).collect(Collectors.joining(","));
-        balancer = new TestBalancer(FrontEnd.HANDLER, Map.of("backends", urls, "backendProtocol", "h2c", "h2c", "true"));
+        balancer = new TestBalancer(frontEnd, Map.of("backends", urls, "backendProtocol", "h2c", "h2c", "true"));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", balancer.port()).usePlaintext().build();
     }
 
