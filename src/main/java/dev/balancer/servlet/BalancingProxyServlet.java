@@ -20,6 +20,7 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -39,6 +40,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(BalancingProxyServlet.class);
     /** The id of a request the balancer refused, for the access log; a forwarded one's is in its exchange. */
     static final String REQUEST_ID = Exchange.class.getName() + ".requestId";
+    private static final Set<String> NO_BODY_METHODS = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "TRACE");
 
     private BalancerConfig config;
     private Balancer balancer;
@@ -171,13 +173,16 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     }
 
     /**
-     * The balancer's decision, as in the jar: Jetty's servlet sees a body only with a length or Transfer-Encoding, so
-     * an HTTP/2 request body of unknown length (a gRPC call, a streamed upload) was never sent to the backend.
+     * HTTP/2 and 3 announce a body of unknown length by nothing but the stream staying open, which a servlet cannot
+     * see before reading: Jetty's test (a length or Transfer-Encoding) finds none, so a gRPC call or a streamed upload
+     * lost its body. Without a length, a body is assumed for the methods that carry one; not for GET, HEAD, OPTIONS,
+     * DELETE and TRACE (no body semantics, RFC 9110 9.3), which Tomcat reports without a length even when the stream
+     * ended with the headers: they would all reach backends as empty chunked bodies.
      */
     @Override
     protected boolean hasContent(HttpServletRequest clientRequest) {
-        Exchange exchange = exchange(clientRequest);
-        return exchange == null ? super.hasContent(clientRequest) : exchange.hasBody();
+        return super.hasContent(clientRequest) || clientRequest.getContentLengthLong() < 0
+                && !clientRequest.getProtocol().startsWith("HTTP/1") && !NO_BODY_METHODS.contains(clientRequest.getMethod());
     }
 
     @Override
