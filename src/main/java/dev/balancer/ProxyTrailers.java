@@ -16,6 +16,11 @@ public final class ProxyTrailers {
 
     private ProxyTrailers() {}
 
+    /** Whether a client speaking this protocol ({@code HTTP/2.0}, ...) gets trailers passed on. */
+    public static boolean clientTakesThem(String protocol) {
+        return protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3");
+    }
+
     /**
      * Whether the client's TE header values (lists allowed) say it takes trailers. TE is hop-by-hop, but an HTTP/2
      * client sends it to say so, and gRPC servers check it to detect proxies that would lose them: a front end passes

@@ -1,20 +1,20 @@
 package dev.balancer;
 
+import static dev.balancer.testing.GrpcChecks.TIMEOUT_SECONDS;
+import static dev.balancer.testing.GrpcChecks.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.balancer.testing.FrontEnd;
 import dev.balancer.testing.GrpcBackend;
+import dev.balancer.testing.GrpcChecks;
 import dev.balancer.testing.TestBalancer;
 import dev.balancer.testing.ThroughBothFrontEnds;
-import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 @ThroughBothFrontEnds
 class GrpcTest {
-    private static final long TIMEOUT_SECONDS = 10;
-
     private final FrontEnd frontEnd;
     private final List<GrpcBackend> backends = new ArrayList<>();
     private TestBalancer balancer;
@@ -73,10 +71,6 @@ class GrpcTest {
         }
     }
 
-    private static CallOptions deadline() {
-        return CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    }
-
     /**
      * The balancer's HTTP/2 connections to its backends are not part of the server's graceful stop: that would send
      * them a GOAWAY and wait for them to close, which grpc-java's servers never do, so every stop took the whole
@@ -93,14 +87,7 @@ class GrpcTest {
 
     @Test
     void unaryCallsOnOneConnectionSpreadOverEveryBackend() {
-        List<String> answers = IntStream.range(0, 30)
-                .mapToObj(i -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, deadline(), "q" + i)).toList();
-
-        // The client multiplexes every call over one HTTP/2 connection; the balancer still picks per call (round robin).
-        for (int i = 0; i < answers.size(); i++) {
-            assertThat(answers.get(i)).endsWith(":q" + i);
-        }
-        assertThat(backends).allSatisfy(backend -> assertThat(backend.whoCalls()).as(backend.name()).isEqualTo(10));
+        GrpcChecks.unaryCallsSpreadEvenly(channel, backends);
     }
 
     @Test
@@ -131,14 +118,7 @@ class GrpcTest {
 
     @Test
     void anErrorStatusReachesTheClientWithItsCodeDescriptionAndTrailers() {
-        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.FIND, deadline(), "42"));
-
-        // A call that fails before any message is answered trailers-only: the status travels in the response headers.
-        assertThat(error).isNotNull();
-        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(error.getStatus().getDescription()).matches("no item 42 on g[012]");
-        assertThat(error.getTrailers().get(GrpcBackend.MISSING)).isEqualTo("42");
+        GrpcChecks.notFoundArrivesWithItsTrailers(channel, backends, "42");
     }
 
     /** A server-streaming call with a listener of its own, which sees every message, the status and the trailers. */

@@ -3,7 +3,6 @@ package dev.balancer.handler;
 import dev.balancer.ProxyTrailers;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
@@ -14,9 +13,8 @@ import org.eclipse.jetty.server.Response;
 final class Trailers {
     private Trailers() {}
 
-    static boolean clientTakesThem(Request request) {
-        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-        return version == HttpVersion.HTTP_2 || version == HttpVersion.HTTP_3;
+    private static boolean clientTakesThem(Request request) {
+        return ProxyTrailers.clientTakesThem(request.getConnectionMetaData().getProtocol());
     }
 
     /** {@code TE: trailers} to the backend when an HTTP/2 client sent it. */

@@ -17,9 +17,8 @@ import org.eclipse.jetty.http.HttpHeader;
 final class ServletTrailers {
     private ServletTrailers() {}
 
-    static boolean clientTakesThem(HttpServletRequest request) {
-        String protocol = request.getProtocol();
-        return protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3");
+    private static boolean clientTakesThem(HttpServletRequest request) {
+        return ProxyTrailers.clientTakesThem(request.getProtocol());
     }
 
     /** {@code TE: trailers} to the backend when an HTTP/2 client sent it. */

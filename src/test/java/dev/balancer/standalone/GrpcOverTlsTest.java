@@ -1,26 +1,19 @@
 package dev.balancer.standalone;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import dev.balancer.config.BalancerConfig;
 import dev.balancer.config.ConfigSources;
 import dev.balancer.testing.GrpcBackend;
+import dev.balancer.testing.GrpcChecks;
 import dev.balancer.testing.TestCertificates;
-import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.ClientCalls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,28 +68,13 @@ class GrpcOverTlsTest {
         }
     }
 
-    private static CallOptions deadline() {
-        return CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
-    }
-
     @Test
     void unaryCallsOverTlsSpreadOverEveryBackend() {
-        List<String> answers = IntStream.range(0, 30)
-                .mapToObj(i -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, deadline(), "q" + i)).toList();
-
-        for (int i = 0; i < answers.size(); i++) {
-            assertThat(answers.get(i)).endsWith(":q" + i);
-        }
-        assertThat(backends).allSatisfy(backend -> assertThat(backend.whoCalls()).as(backend.name()).isEqualTo(10));
+        GrpcChecks.unaryCallsSpreadEvenly(channel, backends);
     }
 
     @Test
     void anErrorStatusReachesTheClientWithItsTrailers() {
-        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.FIND, deadline(), "7"));
-
-        assertThat(error).isNotNull();
-        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(error.getTrailers().get(GrpcBackend.MISSING)).isEqualTo("7");
+        GrpcChecks.notFoundArrivesWithItsTrailers(channel, backends, "7");
     }
 }
