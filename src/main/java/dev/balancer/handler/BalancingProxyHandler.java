@@ -263,6 +263,9 @@ public final class BalancingProxyHandler extends ProxyHandler {
         private final Callback callback;
         private final Exchange exchange;
         private final boolean webSocket;
+        /** Body bytes still to come when the backend declared a length and can send no trailers, else -1. */
+        private long remaining = -1;
+        private boolean lastWritten;
 
         ResponseListener(Request request, org.eclipse.jetty.client.Request proxyRequest, Response response, Callback callback) {
             super(request, proxyRequest, response, callback);
@@ -310,12 +313,21 @@ public final class BalancingProxyHandler extends ProxyHandler {
                 toClient.add(HttpHeader.SET_COOKIE, cookie);
             }
             Trailers.passOn(request, serverResponse, response);
+            // An HTTP/1 backend sends trailers only with a chunked body, never with a Content-Length.
+            if (serverResponse.getVersion().getVersion() < 20) {
+                remaining = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+            }
         }
 
-        /** A 101 is written when the tunnel is set up (see {@link #onComplete}), not as the end of a response. */
+        /**
+         * A 101 is written when the tunnel is set up (see {@link #onComplete}), not as the end of a response; a
+         * response whose last chunk already went out as the last write is complete.
+         */
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response serverResponse) {
-            if (!switching(serverResponse)) {
+            if (lastWritten) {
+                succeeded();
+            } else if (!switching(serverResponse)) {
                 super.onSuccess(serverResponse);
             }
         }
@@ -338,12 +350,21 @@ public final class BalancingProxyHandler extends ProxyHandler {
         /**
          * Like Jetty's, which aborts the backend exchange when a write to the client fails, but the failure is first
          * recorded as the client's: a cancelled download must not count against the backend.
+         *
+         * <p>The chunk that completes a declared length is the last write, not followed by Jetty's empty one: over
+         * HTTP/2 that empty write was a DATA frame of its own, with END_STREAM, in a socket write of its own, one
+         * of three writes per proxied request (perf: 8 % of the jar's CPU under h2load, 10 streams a connection).
          */
         @Override
         public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk, Runnable demander) {
-            exchange.responseBytes(chunk.remaining());
+            int length = chunk.remaining();
+            exchange.responseBytes(length);
+            if (remaining > 0) {
+                remaining -= length;
+                lastWritten = remaining == 0;
+            }
             chunk.retain();
-            response.write(false, chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+            response.write(lastWritten, chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
                 chunk.release();
                 demander.run();
             }, failure -> {
