@@ -11,6 +11,8 @@
 #     war-tomcat-jdk25 jbs-tomcat-jdk25 (Tomcat 11 on JDK 25 with G1, fixed heap, unlimited keep-alive; JDK25_HOME)
 #   OLD_WAR=/path/balancer.war bench/war-bench.sh                # also another build's WAR in Tomcat 11, as war-old
 #   ROUNDS=3 WARMUP=30s are the defaults; results in target/bench-results unless RESULTS_DIR says otherwise.
+#   RUNNER=bench/per-request.sh PEERS="war-tomcat jbs-tomcat" bench/war-bench.sh   # warm CPU and system calls per
+#     request instead of the harness (its knobs: WARMUP 120s, DURATION 10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -80,6 +82,10 @@ peers=${PEERS:-"nginx64 war-tomcat jbs-tomcat mitre-tomcat war-jetty jbs-jetty"}
 if [ -n "${OLD_WAR:-}" ]; then
   export LB_CMD_war_old="$(tomcat_peer "$tomcat11" old "$OLD_WAR")"
   peers="$peers war-old"
+fi
+if [ -n "${RUNNER:-}" ]; then
+  "$root/$RUNNER" $peers
+  exit
 fi
 RESULTS_DIR=${RESULTS_DIR:-$root/target/bench-results} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-30s} \
   LB_READY_TIMEOUT=${LB_READY_TIMEOUT:-90} BASELINE_PEER=${BASELINE_PEER:-nginx64} \
