@@ -353,7 +353,7 @@ public final class BalancingProxyHandler extends ProxyHandler {
          *
          * <p>The chunk that completes a declared length is the last write, not followed by Jetty's empty one: over
          * HTTP/2 that empty write was a DATA frame of its own, with END_STREAM, in a socket write of its own, one
-         * of three writes per proxied request (perf: 8 % of the jar's CPU under h2load, 10 streams a connection).
+         * of three writes per proxied request (h2load, 10 streams a connection: 82 → 66 CPU-µs per request).
          */
         @Override
         public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk, Runnable demander) {
