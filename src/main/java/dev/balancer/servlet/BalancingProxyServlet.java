@@ -84,7 +84,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
         }
         requestEnd = balancer.admin().tracksRequests() ? new RequestEnd(balancer) : null;
         super.init();
-        webSockets = new WebSocketHandshake(balancer, getHttpClient());
+        webSockets = new WebSocketHandshake(balancer, getHttpClient(), getServletContext().getServerInfo());
         balancer.start(getHttpClient());
         if (reload != null) {
             reload.watch(); // no signals in a container: configWatch is how a WAR reloads
@@ -140,12 +140,16 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         ServletClientRequest client = new ServletClientRequest(request);
         String requestId = balancer.requestId(client);
+        String refusal = WebSocketHandshake.requested(request) ? webSockets.refusal(request) : null;
+        if (refusal != null) { // before routing: no backend is picked for a tunnel that cannot work
+            refuse(request, response, new Route.Refuse(501, refusal), requestId);
+            return;
+        }
         Route route = balancer.route(client, requestId, request.getContentLengthLong(),
                 ProxyHeaders.namesAnotherHost(request.getHeader("Host"), request.getServerName(), request.getServerPort(),
                         request.isSecure()));
         if (route instanceof Route.Refuse refuse) {
-            request.setAttribute(REQUEST_ID, requestId);
-            ErrorResponses.write(response, refuse.status(), refuse.message(), balancer.requestIdHeader(), requestId);
+            refuse(request, response, refuse, requestId);
             return;
         }
         Exchange exchange = ((Route.Forward) route).exchange();
@@ -155,6 +159,12 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
             return;
         }
         super.service(request, response);
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, Route.Refuse refuse, String requestId)
+            throws IOException {
+        request.setAttribute(REQUEST_ID, requestId);
+        ErrorResponses.write(response, refuse.status(), refuse.message(), balancer.requestIdHeader(), requestId);
     }
 
     @Override

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,8 @@ import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WebSocket pass-through in the WAR: the handshake is routed like any request and sent to one backend with its
@@ -35,22 +38,41 @@ import org.eclipse.jetty.io.EndPoint;
  * front end relies on too.
  */
 final class WebSocketHandshake {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandshake.class);
     /** Largest body of a refused handshake (a 403 page) that is relayed; it is buffered, unlike other responses. */
     private static final int MAX_REFUSAL_BODY = 1024 * 1024;
 
     private final Balancer balancer;
     private final HttpClient client;
+    private final boolean losesBodylessUpgrades;
     private final Set<ServletTunnel> open = ConcurrentHashMap.newKeySet();
 
-    WebSocketHandshake(Balancer balancer, HttpClient client) {
+    WebSocketHandshake(Balancer balancer, HttpClient client, String serverInfo) {
         this.balancer = balancer;
         this.client = client;
+        // Jetty 12.1's servlet upgrade (ee10; 12.1.12 and 12.1.14 tried) ends the upgraded input at once when the
+        // handshake has no Content-Length, as every browser's has none, and parses the client's first frame as a new
+        // HTTP request (400): the tunnel would open and die. Tomcat keeps it; the JDK's client (Content-Length: 0)
+        // gets through either way.
+        this.losesBodylessUpgrades = serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty/");
+        if (losesBodylessUpgrades) {
+            LOG.warn("[{}] in {}, WebSocket handshakes without Content-Length (browsers') are answered 501: Jetty's servlet "
+                    + "upgrade loses their tunnel; Tomcat and the runnable jar tunnel them", balancer.name(), serverInfo);
+        }
     }
 
     /** Whether the client asks for a WebSocket tunnel; HTTP/1.1 only, as in the jar. */
     static boolean requested(HttpServletRequest request) {
         return "HTTP/1.1".equals(request.getProtocol()) && ProxyHeaders.isWebSocketUpgrade(request.getMethod(),
                 request.getHeader("Upgrade"), ProxyHeaders.connectionListed(request.getHeaders("Connection")));
+    }
+
+    /** Why this container would break the handshake's tunnel, or null when it will not. */
+    String refusal(HttpServletRequest request) {
+        boolean bodyless = request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") == null;
+        return losesBodylessUpgrades && bodyless ? "this servlet container (" + request.getServletContext().getServerInfo()
+                + ") cannot tunnel a WebSocket whose handshake has no Content-Length, as browsers send it; "
+                + "run the balancer in Tomcat or as the runnable jar" : null;
     }
 
     /**

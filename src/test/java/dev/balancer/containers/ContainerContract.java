@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.balancer.testing.EventDelays;
 import dev.balancer.testing.Http;
 import dev.balancer.testing.TestBackend;
+import dev.balancer.testing.RawWebSocket;
 import dev.balancer.testing.WebSocketBackend;
 import dev.balancer.testing.WsClient;
 import java.io.BufferedReader;
@@ -269,6 +270,7 @@ abstract class ContainerContract {
     @Test
     @Order(7)
     void aWebSocketThroughTheWarIsTunnelledToItsBackendAndBack() throws Exception {
+        int before = webSocketBackend.handshakes().size();
         try (WsClient client = WsClient.connect(container.port, "/ws/chat")) {
             client.sendText("hello");
             assertThat(client.next()).isEqualTo("hello");
@@ -277,9 +279,31 @@ abstract class ContainerContract {
             client.sendText("name");
             assertThat(client.next()).isEqualTo("ws");
         }
-        assertThat(webSocketBackend.handshakes()).hasSize(1);
-        assertThat(webSocketBackend.handshakes().get(0).get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(webSocketBackend.handshakes()).hasSize(before + 1);
+        assertThat(webSocketBackend.handshakes().get(before).get("X-Forwarded-For")).isEqualTo("127.0.0.1");
         // Once the client left, the tunnel is closed and no longer in flight.
+        await().atMost(Duration.ofSeconds(10)).until(() -> webSocketBackend.openSessions() == 0);
+    }
+
+    /**
+     * As a browser sends it (no Content-Length), the client speaking first. Tomcat tunnels it; Jetty's servlet
+     * upgrade would lose the tunnel, so there the WAR answers 501 and says why (see WebSocketTunnelTest).
+     */
+    @Test
+    @Order(7)
+    void aBrowsersWebSocketHandshakeIsTunnelledOrRefusedWithTheReason() throws Exception {
+        int before = webSocketBackend.handshakes().size();
+        try (RawWebSocket client = RawWebSocket.connect(container.port, "/ws/chat", RawWebSocket.LIKE_A_BROWSER)) {
+            if (container instanceof JettyContainer) {
+                assertThat(client.handshake().status()).isEqualTo(501);
+                assertThat(client.refusalBody()).contains("no Content-Length");
+                assertThat(webSocketBackend.handshakes()).hasSize(before);
+                return;
+            }
+            assertThat(client.handshake().status()).isEqualTo(101);
+            client.sendText("first");
+            assertThat(client.nextText()).isEqualTo("first");
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> webSocketBackend.openSessions() == 0);
     }
 
