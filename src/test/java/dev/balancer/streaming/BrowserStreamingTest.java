@@ -25,8 +25,9 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * What a modern page does through the balancer, in a real headless Chromium: the page, a WebSocket and an
- * EventSource all go through the jar to one application behind it, and the page shows what arrived. (The WAR does
- * not tunnel WebSockets yet; see README.)
+ * EventSource all go through the jar to one application behind it, and the page shows what arrived. (Only the jar:
+ * the servlet front end runs in Jetty here, whose servlet upgrade loses a browser's WebSocket; see README and
+ * WebSocketTunnelTest.)
  */
 class BrowserStreamingTest {
     private static final String PAGE = """
