@@ -99,22 +99,23 @@ class HealthEndToEndTest {
         List<TestBackend> backends = servers.backends(3);
         TestBalancer balancer = servers.balancer(backends);
         AtomicInteger sent = new AtomicInteger();
-        Map<String, Integer> statusById = new ConcurrentHashMap<>();
+        Map<String, Outcome> outcomeById = new ConcurrentHashMap<>();
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             int client = c;
             running.add(clients.submit(() -> {
                 for (int i = 0; i < 150; i++) {
                     String id = client + "-" + i;
-                    int status;
+                    Outcome outcome;
                     try {
-                        status = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/order"))
+                        var response = Http.send(HttpRequest.newBuilder(URI.create(balancer.url() + "/order"))
                                 .header("X-Request-Id", id)
-                                .POST(HttpRequest.BodyPublishers.ofString("order " + id)).build()).statusCode();
+                                .POST(HttpRequest.BodyPublishers.ofString("order " + id)).build());
+                        outcome = new Outcome(response.statusCode(), response.body().startsWith("{\"error\":"));
                     } catch (RuntimeException e) {
-                        status = -1;
+                        outcome = new Outcome(-1, false);
                     }
-                    statusById.put(id, status);
+                    outcomeById.put(id, outcome);
                     sent.incrementAndGet();
                 }
             }));
@@ -129,14 +130,21 @@ class HealthEndToEndTest {
             backend.requestIds().forEach((id, n) -> deliveries.merge(id, n.get(), Integer::sum));
         }
         assertThat(deliveries.values()).as("no POST delivered twice").allSatisfy(n -> assertThat(n).isEqualTo(1));
-        statusById.forEach((id, status) -> {
-            if (status == 200) {
-                assertThat(deliveries).as("a 200 means it was delivered").containsEntry(id, 1);
-            } else {
-                assertThat(status).as("a failed POST is a 502, never silently retried").isIn(502, -1);
+        // The balancer's own failure is a 502 (or the client's connection failing, -1), delivered at most once as
+        // checked above. Any other answer is the backend's, and a backend stopping mid-request may answer 500 itself
+        // (CI saw one): the POST reached it, once.
+        outcomeById.forEach((id, outcome) -> {
+            if (outcome.fromBalancer()) {
+                assertThat(outcome.status()).as("a failed POST is a 502, never silently retried").isEqualTo(502);
+            } else if (outcome.status() != -1) {
+                assertThat(deliveries).as("an answer (%d) means it was delivered", outcome.status()).containsEntry(id, 1);
             }
         });
-        assertThat(statusById.values().stream().filter(s -> s == 200).count()).isGreaterThan(500);
+        assertThat(outcomeById.values().stream().filter(o -> o.status() == 200).count()).isGreaterThan(500);
+    }
+
+    /** A client's view of one POST: the status (-1 when the exchange failed) and whether the balancer answered. */
+    private record Outcome(int status, boolean fromBalancer) {
     }
 
     /** A backend that accepts connections and then says nothing, ever. */
