@@ -140,7 +140,8 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
     private void proxy(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         ServletClientRequest client = new ServletClientRequest(request);
         String requestId = balancer.requestId(client);
-        String refusal = WebSocketHandshake.requested(request) ? webSockets.refusal(request) : null;
+        boolean webSocket = WebSocketHandshake.requested(request);
+        String refusal = webSocket ? webSockets.refusal(request) : null;
         if (refusal != null) { // before routing: no backend is picked for a tunnel that cannot work
             refuse(request, response, new Route.Refuse(501, refusal), requestId);
             return;
@@ -154,7 +155,7 @@ public class BalancingProxyServlet extends StreamingProxyServlet {
         }
         Exchange exchange = ((Route.Forward) route).exchange();
         exchange(request, exchange);
-        if (WebSocketHandshake.requested(request)) {
+        if (webSocket) {
             webSockets.proxy(request, response, exchange, backend -> target(backend, request));
             return;
         }
