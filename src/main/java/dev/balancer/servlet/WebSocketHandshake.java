@@ -44,7 +44,8 @@ final class WebSocketHandshake {
 
     private final Balancer balancer;
     private final HttpClient client;
-    private final boolean losesBodylessUpgrades;
+    /** The 501's message for a handshake without Content-Length, in a container that loses its tunnel; else null. */
+    private final String bodylessRefusal;
     private final Set<ServletTunnel> open = ConcurrentHashMap.newKeySet();
 
     WebSocketHandshake(Balancer balancer, HttpClient client, String serverInfo) {
@@ -54,7 +55,10 @@ final class WebSocketHandshake {
         // handshake has no Content-Length, as every browser's has none, and parses the client's first frame as a new
         // HTTP request (400): the tunnel would open and die. Tomcat keeps it; the JDK's client (Content-Length: 0)
         // gets through either way.
-        this.losesBodylessUpgrades = serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty/");
+        boolean losesBodylessUpgrades = serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty/");
+        this.bodylessRefusal = losesBodylessUpgrades ? "this servlet container (" + serverInfo + ") cannot tunnel a "
+                + "WebSocket whose handshake has no Content-Length, as browsers send it; run the balancer in Tomcat or "
+                + "as the runnable jar" : null;
         if (losesBodylessUpgrades) {
             LOG.warn("[{}] in {}, WebSocket handshakes without Content-Length (browsers') are answered 501: Jetty's servlet "
                     + "upgrade loses their tunnel; Tomcat and the runnable jar tunnel them", balancer.name(), serverInfo);
@@ -70,9 +74,7 @@ final class WebSocketHandshake {
     /** Why this container would break the handshake's tunnel, or null when it will not. */
     String refusal(HttpServletRequest request) {
         boolean bodyless = request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") == null;
-        return losesBodylessUpgrades && bodyless ? "this servlet container (" + request.getServletContext().getServerInfo()
-                + ") cannot tunnel a WebSocket whose handshake has no Content-Length, as browsers send it; "
-                + "run the balancer in Tomcat or as the runnable jar" : null;
+        return bodyless ? bodylessRefusal : null;
     }
 
     /**

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.balancer.testing.EventDelays;
 import dev.balancer.testing.Http;
-import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.RawWebSocket;
+import dev.balancer.testing.TestBackend;
 import dev.balancer.testing.WebSocketBackend;
 import dev.balancer.testing.WsClient;
 import java.io.BufferedReader;

@@ -20,22 +20,21 @@ public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
-    private RawHttp.Head handshake;
+    private final RawHttp.Head handshake;
 
-    private RawWebSocket(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
+    private RawWebSocket(int port, String path, String extraHeaders) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000); // a read that waits longer fails the test instead of hanging it
+        in = socket.getInputStream();
+        RawHttp.write(socket.getOutputStream(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+        handshake = RawHttp.readHead(in);
     }
 
     /** Sends a handshake for {@code ws://127.0.0.1:port path} with {@code extraHeaders} (whole lines); reads its answer. */
     public static RawWebSocket connect(int port, String path, String extraHeaders) throws IOException {
-        RawWebSocket client = new RawWebSocket(new Socket("127.0.0.1", port));
-        client.socket.setSoTimeout(10_000); // a read that waits longer fails the test instead of hanging it
-        RawHttp.write(client.socket.getOutputStream(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
-        client.handshake = RawHttp.readHead(client.in);
-        return client;
+        return new RawWebSocket(port, path, extraHeaders);
     }
 
     /** The answer to the handshake: 101 when the tunnel is open. */
